@@ -1,0 +1,221 @@
+package dev.wharf.server;
+
+import dev.wharf.protocol.ProtocolVersion;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything a broker is started with. Immutable; build one with {@link EmbeddedBroker#builder()},
+ * or read a {@code .properties} file with {@link #load(Path)}:
+ *
+ * <pre>
+ * key                       default     meaning
+ * port                      61700       TCP port (0: any free port)
+ * host                      0.0.0.0     interface to listen on
+ * data.dir                  ./data      data directory; the file journal is in data.dir/journal
+ * users.file                (none)      users file (user = pbkdf2 hash); none: no authentication
+ * jdbc.url                  (none)      use the JDBC store at this URL instead of the file journal
+ * jdbc.user, jdbc.password  sa, ""      credentials for jdbc.url
+ * auto.create.destinations  true        create unknown queues and topics on first use
+ * max.frame.size            104857600   largest frame (message) accepted, in bytes
+ * queues                    (none)      comma-separated queues to declare at start
+ * topics                    (none)      comma-separated topics to declare at start
+ * broker.name               wharf       the name clients see
+ * </pre>
+ * Relative paths in a file are resolved against the file's directory.
+ */
+public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
+                           String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
+                           List<String> topics, String brokerName) {
+
+    private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
+            "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name");
+
+    /** The smallest frame limit accepted. */
+    public static final int MIN_FRAME_SIZE = 1024;
+
+    public BrokerConfig {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(brokerName, "brokerName");
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("port: " + port + " (expected: 0..65535)");
+        }
+        if (maxFrameSize < MIN_FRAME_SIZE) {
+            throw new ConfigException("max.frame.size: " + maxFrameSize + " (expected: >= " + MIN_FRAME_SIZE + ")");
+        }
+        queues = List.copyOf(queues);
+        topics = List.copyOf(topics);
+    }
+
+    /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf");
+    }
+
+    /**
+     * Reads a properties file over {@code base}.
+     *
+     * @throws ConfigException if the file cannot be read or a value is wrong
+     */
+    public static BrokerConfig load(Path file, BrokerConfig base) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            return fromProperties(p, base, dir);
+        } catch (ConfigException e) {
+            throw new ConfigException("config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Applies {@code p} over {@code base}; relative paths resolve against {@code dir}. */
+    public static BrokerConfig fromProperties(Properties p, BrokerConfig base, Path dir) {
+        for (String key : p.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new ConfigException("unknown key '" + key + "' (expected one of: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+            }
+        }
+        BrokerConfig c = base;
+        String v;
+        if ((v = value(p, "port")) != null) {
+            c = c.withPort(parseInt("port", v));
+        }
+        if ((v = value(p, "host")) != null) {
+            c = c.withHost(v);
+        }
+        if ((v = value(p, "data.dir")) != null) {
+            c = c.withDataDirectory(dir.resolve(v));
+        }
+        if ((v = value(p, "users.file")) != null) {
+            c = c.withUsersFile(dir.resolve(v));
+        }
+        if ((v = value(p, "jdbc.url")) != null) {
+            c = c.withJdbc(v, value(p, "jdbc.user"), p.getProperty("jdbc.password"));
+        }
+        if ((v = value(p, "auto.create.destinations")) != null) {
+            c = c.withAutoCreateDestinations(parseBoolean("auto.create.destinations", v));
+        }
+        if ((v = value(p, "max.frame.size")) != null) {
+            c = c.withMaxFrameSize(parseInt("max.frame.size", v));
+        }
+        if ((v = value(p, "queues")) != null) {
+            c = c.withQueues(parseList(v));
+        }
+        if ((v = value(p, "topics")) != null) {
+            c = c.withTopics(parseList(v));
+        }
+        if ((v = value(p, "broker.name")) != null) {
+            c = c.withBrokerName(v);
+        }
+        return c;
+    }
+
+    private static String value(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        if (v.isEmpty()) {
+            throw new ConfigException(key + ": empty value (remove the line or give a value)");
+        }
+        return v;
+    }
+
+    static int parseInt(String key, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    static boolean parseBoolean(String key, String v) {
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigException(key + ": '" + v + "' (expected: true or false)");
+    }
+
+    static List<String> parseList(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    public BrokerConfig withPort(int newPort) {
+        return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withHost(String newHost) {
+        return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withDataDirectory(Path dir) {
+        return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withUsersFile(Path file) {
+        return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withJdbc(String url, String user, String password) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withAutoCreateDestinations(boolean auto) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                auto, maxFrameSize, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withMaxFrameSize(int size) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, size, queues, topics, brokerName);
+    }
+
+    public BrokerConfig withQueues(List<String> names) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName);
+    }
+
+    public BrokerConfig withTopics(List<String> names) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName);
+    }
+
+    public BrokerConfig withBrokerName(String name) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, name);
+    }
+
+    /** "file journal" or "jdbc &lt;url&gt;", for the start line. */
+    public String storeDescription() {
+        return jdbcUrl == null ? "file journal" : "jdbc " + jdbcUrl;
+    }
+}

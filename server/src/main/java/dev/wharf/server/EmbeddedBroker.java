@@ -1,0 +1,287 @@
+package dev.wharf.server;
+
+import dev.wharf.journal.Journal;
+import dev.wharf.server.internal.core.Broker;
+import dev.wharf.server.internal.core.BrokerConnection;
+import dev.wharf.server.internal.core.BrokerSettings;
+import dev.wharf.server.internal.core.BrokerThread;
+import dev.wharf.server.internal.net.Acceptor;
+import dev.wharf.server.internal.security.UserStore;
+import dev.wharf.server.internal.store.JournalFactory;
+import dev.wharf.server.internal.store.JournalStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Wharf broker inside the current JVM: tests, samples and the {@link WharfBroker} launcher
+ * start brokers through it.
+ *
+ * <pre>
+ * EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(dir).host("localhost").port(0).build();
+ * broker.start();            // blocks until it accepts connections
+ * String url = broker.url(); // wharf://localhost:&lt;port&gt;
+ * broker.close();
+ * </pre>
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #close()} are synchronized; {@link #close()} is
+ * idempotent and may be called from a shutdown hook.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    /** The broker's product version, as sent to clients. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final BrokerConfig config;
+    private final Journal customJournal;
+    private State state = State.NEW;
+    private JournalStore store;
+    private BrokerThread thread;
+    private Broker broker;
+    private Acceptor acceptor;
+    private volatile int boundPort = -1;
+
+    private EmbeddedBroker(BrokerConfig config, Journal customJournal) {
+        this.config = config;
+        this.customJournal = customJournal;
+    }
+
+    /** A builder with the defaults of {@link BrokerConfig#defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A broker for a complete configuration. */
+    public static EmbeddedBroker of(BrokerConfig config) {
+        return new EmbeddedBroker(Objects.requireNonNull(config, "config"), null);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens the store, recovers, declares the configured destinations and binds the port. Blocks
+     * until the broker accepts connections.
+     *
+     * @throws IllegalStateException if already started or closed
+     * @throws dev.wharf.journal.JournalLockedException if another broker holds the store
+     * @throws ConfigException if the users file is unreadable or malformed
+     * @throws RuntimeException if the port cannot be bound (the cause says why)
+     */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("The broker is " + (state == State.STARTED ? "already started" : "closed"));
+        }
+        state = State.STARTED;
+        try {
+            UserStore users = loadUsers();
+            store = customJournal != null ? JournalFactory.wrap(customJournal)
+                    : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+            JournalStore.Recovered recovered = store.open();
+            thread = new BrokerThread("wharf-broker");
+            broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
+                    config.autoCreateDestinations()), store, users, Clock.systemUTC(), thread);
+            thread.runAndWait(() -> {
+                broker.recover(recovered);
+                config.queues().forEach(broker::declareQueue);
+                config.topics().forEach(broker::declareTopic);
+                broker.startExpirySweep();
+            });
+            acceptor = new Acceptor();
+            boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
+            LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {})", config.brokerName(),
+                    config.host(), boundPort, config.dataDirectory().toAbsolutePath(), config.storeDescription(),
+                    users == null ? "off" : users.size() + " users");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown();
+            throw new IllegalStateException("interrupted while starting the broker", e);
+        } catch (RuntimeException | Error e) {
+            shutdown();
+            throw e;
+        } catch (Exception e) {
+            // Netty's bind reports a BindException as a checked exception thrown sneakily.
+            shutdown();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
+        }
+    }
+
+    private UserStore loadUsers() {
+        if (config.usersFile() == null) {
+            return null;
+        }
+        try {
+            return UserStore.load(config.usersFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        if (boundPort < 0) {
+            throw new IllegalStateException("The broker is not started");
+        }
+        return boundPort;
+    }
+
+    /** The URL clients connect to: {@code wharf://localhost:<port>} when listening on all interfaces. */
+    public String url() {
+        String h = config.host();
+        if (h.equals("0.0.0.0") || h.equals("::") || h.isEmpty()) {
+            h = "localhost";
+        }
+        return "wharf://" + h + ":" + port();
+    }
+
+    /** Stops accepting, closes connections, stops the broker thread, closes the store. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasStarted = state == State.STARTED;
+        state = State.CLOSED;
+        shutdown();
+        if (wasStarted) {
+            LOG.info("Wharf broker {} stopped", config.brokerName());
+        }
+    }
+
+    private void shutdown() {
+        if (acceptor != null) {
+            if (broker != null && thread != null) {
+                try {
+                    thread.runAndWait(() -> {
+                        List<BrokerConnection> conns = broker.connections();
+                        conns.forEach(BrokerConnection::close);
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("Error closing connections: {}", e.toString());
+                }
+            }
+            acceptor.close();
+            acceptor = null;
+        }
+        if (thread != null) {
+            thread.close();
+            thread = null;
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Error closing the store: {}", e.toString());
+            }
+            store = null;
+        }
+    }
+
+    // Visible for testing
+    Broker broker() {
+        return broker;
+    }
+
+    /** Builds an {@link EmbeddedBroker}. Not thread-safe. */
+    public static final class Builder {
+        private BrokerConfig config = BrokerConfig.defaults();
+        private Journal journal;
+
+        private Builder() {
+        }
+
+        /** The data directory (default ./data); the file journal lives in {@code dir/journal}. */
+        public Builder dataDirectory(Path dir) {
+            config = config.withDataDirectory(Objects.requireNonNull(dir, "dir"));
+            return this;
+        }
+
+        /** The TCP port (default 61700); 0 picks a free one, see {@link EmbeddedBroker#port()}. */
+        public Builder port(int port) {
+            config = config.withPort(port);
+            return this;
+        }
+
+        /** The interface to listen on (default 0.0.0.0, all of them). */
+        public Builder host(String host) {
+            config = config.withHost(Objects.requireNonNull(host, "host"));
+            return this;
+        }
+
+        /** A users file ({@code user = pbkdf2 hash}); null (default) turns authentication off. */
+        public Builder usersFile(Path file) {
+            config = config.withUsersFile(file);
+            return this;
+        }
+
+        /** Use the JDBC store at {@code url} instead of the file journal. */
+        public Builder jdbcUrl(String url) {
+            config = config.withJdbc(url, config.jdbcUser(), config.jdbcPassword());
+            return this;
+        }
+
+        /** Use the JDBC store at {@code url} with these credentials. */
+        public Builder jdbcUrl(String url, String user, String password) {
+            config = config.withJdbc(url, user, password);
+            return this;
+        }
+
+        /** Whether unknown destinations are created on first use (default true). */
+        public Builder autoCreateDestinations(boolean auto) {
+            config = config.withAutoCreateDestinations(auto);
+            return this;
+        }
+
+        /** The largest frame accepted (default 100 MiB). */
+        public Builder maxFrameSize(int bytes) {
+            config = config.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /** Queues to declare at start. */
+        public Builder queues(String... names) {
+            config = config.withQueues(List.of(names));
+            return this;
+        }
+
+        /** Topics to declare at start. */
+        public Builder topics(String... names) {
+            config = config.withTopics(List.of(names));
+            return this;
+        }
+
+        /** The broker name clients see (default "wharf"). */
+        public Builder brokerName(String name) {
+            config = config.withBrokerName(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /** Starts from a whole configuration (for example one read from a file). */
+        public Builder config(BrokerConfig c) {
+            config = Objects.requireNonNull(c, "config");
+            return this;
+        }
+
+        /**
+         * Uses this journal instead of the configured store (tests, custom stores). The broker
+         * opens it on start and closes it on close.
+         */
+        public Builder journal(Journal j) {
+            this.journal = j;
+            return this;
+        }
+
+        public EmbeddedBroker build() {
+            return new EmbeddedBroker(config, journal);
+        }
+    }
+}

@@ -1,0 +1,571 @@
+package dev.wharf.server.internal.core;
+
+import dev.wharf.protocol.ErrorCode;
+import dev.wharf.protocol.SubscriptionKind;
+import dev.wharf.protocol.WireDestination;
+import dev.wharf.protocol.WireMessage;
+import dev.wharf.server.internal.security.UserStore;
+import dev.wharf.server.internal.store.JournalStore;
+import dev.wharf.server.internal.store.QueueRecord;
+import dev.wharf.server.internal.store.StoreRecords;
+import dev.wharf.server.internal.store.StoreTransaction;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's state: queues, topics, subscriptions, temporary destinations, client ids, and
+ * the routing of sent messages. Frame handling is in {@link BrokerConnection}.
+ *
+ * <h2>Threads</h2>
+ * Every piece of broker state (this class, every queue, subscription, consumer, session and
+ * connection state) is confined to one broker thread: Netty event loops only decode frames and
+ * hand them over; journal futures complete on the journal thread and hop back. One thread
+ * mutating queue state one task at a time is the simplest correct ordering; no locks, so no
+ * deadlock. Only {@link #connectionCounter} is touched from other threads.
+ */
+public final class Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerSettings settings;
+    private final JournalStore store;
+    private final UserStore users;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final QueueContext queueContext;
+    private final String instancePrefix = Long.toHexString(Double.doubleToLongBits(Math.random()) & 0xffffffL);
+    private final AtomicLong connectionCounter = new AtomicLong();
+
+    private final Map<String, Queue> queues = new LinkedHashMap<>();
+    private final Map<String, Queue> tempQueues = new HashMap<>();
+    private final Map<String, String> tempQueueOwners = new HashMap<>();
+    private final Map<String, Topic> topics = new LinkedHashMap<>();
+    private final Map<String, Topic> tempTopics = new HashMap<>();
+    private final Subscriptions subscriptions;
+    private final Map<String, BrokerConnection> clientIds = new HashMap<>();
+    private final Set<BrokerConnection> connections = new LinkedHashSet<>();
+
+    /**
+     * @param users null when authentication is off
+     */
+    public Broker(BrokerSettings settings, JournalStore store, UserStore users, Clock clock, Scheduler scheduler) {
+        this.settings = settings;
+        this.store = store;
+        this.users = users;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.queueContext = new QueueContext(clock, scheduler, this::dropped);
+        this.subscriptions = new Subscriptions(store, queueContext);
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    public JournalStore store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Null when authentication is off. */
+    public UserStore users() {
+        return users;
+    }
+
+    /** A new broker-unique connection id. Thread-safe. */
+    public String newConnectionId() {
+        return instancePrefix + "-" + connectionCounter.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ recovery and declaration
+
+    /** Rebuilds queues, durable subscriptions and their messages from the journal. */
+    public void recover(JournalStore.Recovered r) {
+        // 1. Queues and durable subscriptions.
+        Map<Long, Queue> byRecord = new HashMap<>();
+        for (QueueRecord q : r.queues()) {
+            Queue queue;
+            if (q.kind() == QueueRecord.Kind.QUEUE) {
+                if (queues.containsKey(q.name())) {
+                    store.deleteOrphan(q.id());
+                    continue;
+                }
+                queue = new Queue(q.name(), Queue.Kind.QUEUE, true, queueContext);
+                queues.put(q.name(), queue);
+            } else {
+                Topic topic = topics.computeIfAbsent(q.topic(), n -> new Topic(n, false, null));
+                queue = subscriptions.restore(q, topic);
+            }
+            queue.recordId(q.id());
+            byRecord.put(q.id(), queue);
+        }
+        // 2. Messages, shared by reference.
+        Map<Long, StoredMessage> messages = new HashMap<>();
+        for (Map.Entry<Long, WireMessage> e : r.messages().entrySet()) {
+            StoredMessage m = new StoredMessage(e.getValue(), null, null);
+            m.journalId(e.getKey());
+            messages.put(e.getKey(), m);
+        }
+        // 3. References, in id order (= arrival order); orphans are deleted.
+        Map<Queue, List<MessageRef>> refsByQueue = new HashMap<>();
+        for (StoreRecords.RefRecord ref : r.refs()) {
+            StoredMessage m = messages.get(ref.messageId());
+            Queue queue = byRecord.get(ref.queueId());
+            if (m == null || queue == null) {
+                LOG.warn("Deleting orphaned reference {} (message {}, queue {})", ref.id(), ref.messageId(), ref.queueId());
+                store.deleteOrphan(ref.id());
+                continue;
+            }
+            m.addJournaledRef();
+            refsByQueue.computeIfAbsent(queue, q -> new ArrayList<>())
+                    .add(new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount())));
+        }
+        refsByQueue.forEach(Queue::addQuietly);
+        // 4. Messages no reference points at any more.
+        for (StoredMessage m : messages.values()) {
+            if (m.journaledRefs() == 0) {
+                store.deleteOrphan(m.journalId());
+            }
+        }
+    }
+
+    /** Declares a queue (from configuration); creates and journals it if missing. */
+    public void declareQueue(String name) {
+        if (!queues.containsKey(name)) {
+            createQueue(name);
+        }
+    }
+
+    /** Declares a topic (from configuration). */
+    public void declareTopic(String name) {
+        topics.computeIfAbsent(name, n -> new Topic(n, false, null));
+    }
+
+    private Queue createQueue(String name) {
+        Queue q = new Queue(name, Queue.Kind.QUEUE, true, queueContext);
+        q.recordId(store.nextId());
+        queues.put(name, q);
+        store.addQueue(QueueRecord.queue(name).withId(q.recordId()), false).exceptionally(e -> {
+            LOG.error("Could not journal queue {}: {}", name, e.toString());
+            return null;
+        });
+        LOG.debug("Created queue {}", name);
+        return q;
+    }
+
+    // ------------------------------------------------------------------ destinations
+
+    /**
+     * The queue for a queue destination, created on first use if allowed.
+     *
+     * @param consumer the connection that wants to consume from it, or null when sending
+     */
+    public Queue queue(WireDestination d, BrokerConnection consumer) throws BrokerException {
+        if (d.kind() == WireDestination.Kind.QUEUE) {
+            Queue q = queues.get(d.name());
+            if (q == null) {
+                checkAutoCreate(d);
+                q = createQueue(d.name());
+            }
+            return q;
+        }
+        if (d.kind() == WireDestination.Kind.TEMP_QUEUE) {
+            Queue q = tempQueues.get(d.name());
+            if (q == null) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "temporary queue " + d.name()
+                        + " does not exist (deleted, or its connection closed)");
+            }
+            if (consumer != null && !consumer.connectionId().equals(tempQueueOwners.get(d.name()))) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary queue " + d.name()
+                        + " can only be consumed by the connection that created it");
+            }
+            return q;
+        }
+        throw new BrokerException(ErrorCode.INVALID_DESTINATION, d + " is not a queue");
+    }
+
+    /** The topic for a topic destination, created on first use if allowed. */
+    public Topic topic(WireDestination d, BrokerConnection consumer) throws BrokerException {
+        if (d.kind() == WireDestination.Kind.TOPIC) {
+            Topic t = topics.get(d.name());
+            if (t == null) {
+                checkAutoCreate(d);
+                t = new Topic(d.name(), false, null);
+                topics.put(d.name(), t);
+            }
+            return t;
+        }
+        if (d.kind() == WireDestination.Kind.TEMP_TOPIC) {
+            Topic t = tempTopics.get(d.name());
+            if (t == null) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "temporary topic " + d.name()
+                        + " does not exist (deleted, or its connection closed)");
+            }
+            if (consumer != null && !consumer.connectionId().equals(t.ownerConnectionId())) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary topic " + d.name()
+                        + " can only be consumed by the connection that created it");
+            }
+            return t;
+        }
+        throw new BrokerException(ErrorCode.INVALID_DESTINATION, d + " is not a topic");
+    }
+
+    /** Checks a destination exists or may be created (producers, browsers). */
+    public void checkDestination(WireDestination d) throws BrokerException {
+        if (d.isQueue()) {
+            queue(d, null);
+        } else {
+            topic(d, null);
+        }
+    }
+
+    private void checkAutoCreate(WireDestination d) throws BrokerException {
+        if (!settings.autoCreateDestinations()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, (d.isQueue() ? "queue '" : "topic '") + d.name()
+                    + "' does not exist and auto-creation is off; declare it in the broker config ("
+                    + (d.isQueue() ? "queues" : "topics") + "=...)");
+        }
+    }
+
+    /** Looks up an existing queue by name (tests, administration). */
+    public Queue findQueue(String name) {
+        return queues.get(name);
+    }
+
+    /** Looks up a durable subscription (tests, administration). */
+    public Subscription findSubscription(String clientId, String name) {
+        return subscriptions.find(clientId, name);
+    }
+
+    // ------------------------------------------------------------------ temporary destinations
+
+    public void createTemporary(BrokerConnection owner, WireDestination d) throws BrokerException {
+        if (!d.kind().isTemporary()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, d + " is not a temporary destination");
+        }
+        if (d.kind() == WireDestination.Kind.TEMP_QUEUE) {
+            if (tempQueues.containsKey(d.name())) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary queue " + d.name() + " already exists");
+            }
+            tempQueues.put(d.name(), new Queue(d.name(), Queue.Kind.TEMP_QUEUE, false, queueContext));
+            tempQueueOwners.put(d.name(), owner.connectionId());
+        } else {
+            if (tempTopics.containsKey(d.name())) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary topic " + d.name() + " already exists");
+            }
+            tempTopics.put(d.name(), new Topic(d.name(), true, owner.connectionId()));
+        }
+    }
+
+    /**
+     * Deletes a temporary destination of {@code owner}.
+     *
+     * @param force true when the owner connection closes (consumers are closed by then)
+     */
+    public void deleteTemporary(BrokerConnection owner, WireDestination d, boolean force) throws BrokerException {
+        if (d.kind() == WireDestination.Kind.TEMP_QUEUE) {
+            Queue q = tempQueues.get(d.name());
+            if (q == null) {
+                return;
+            }
+            if (!owner.connectionId().equals(tempQueueOwners.get(d.name()))) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary queue " + d.name()
+                        + " can only be deleted by the connection that created it");
+            }
+            if (!force && q.consumerCount() > 0) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary queue " + d.name()
+                        + " still has consumers; close them before deleting it");
+            }
+            tempQueues.remove(d.name());
+            tempQueueOwners.remove(d.name());
+            q.delete();
+        } else if (d.kind() == WireDestination.Kind.TEMP_TOPIC) {
+            Topic t = tempTopics.get(d.name());
+            if (t == null) {
+                return;
+            }
+            if (!owner.connectionId().equals(t.ownerConnectionId())) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary topic " + d.name()
+                        + " can only be deleted by the connection that created it");
+            }
+            if (!force && t.consumerCount() > 0) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary topic " + d.name()
+                        + " still has consumers; close them before deleting it");
+            }
+            tempTopics.remove(d.name());
+            t.markDeleted();
+            for (Subscription s : new ArrayList<>(t.subscriptions())) {
+                subscriptions.delete(s);
+            }
+        } else {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, d + " is not a temporary destination");
+        }
+    }
+
+    // ------------------------------------------------------------------ routing and sending
+
+    /** The queues a message goes to now (a topic with no matching subscription: none). */
+    public List<Queue> route(StoredMessage m) throws BrokerException {
+        WireDestination d = m.wire().destination();
+        if (d == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "the message has no destination");
+        }
+        if (d.isQueue()) {
+            return List.of(queue(d, null));
+        }
+        Topic t = topic(d, null);
+        List<Queue> out = new ArrayList<>();
+        for (Subscription s : t.subscriptions()) {
+            if (s.accepts(m)) {
+                out.add(s.queue());
+            }
+        }
+        return out;
+    }
+
+    private List<MessageRef> refsFor(StoredMessage m, List<Queue> targets) {
+        List<MessageRef> refs = new ArrayList<>(targets.size());
+        for (Queue q : targets) {
+            refs.add(new MessageRef(m, q, store.nextId(), m.wire().isPersistent() && q.isDurable(), 1));
+        }
+        return refs;
+    }
+
+    private static List<MessageRef> journaled(List<MessageRef> refs) {
+        List<MessageRef> out = new ArrayList<>();
+        for (MessageRef r : refs) {
+            if (r.isJournaled()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Routes a non-transacted send: references are queued at once; the future completes when
+     * the journaled part (if any) is forced, which is when the send may be confirmed.
+     */
+    public CompletableFuture<Void> send(StoredMessage m) throws BrokerException {
+        List<Queue> targets = route(m);
+        if (m.wire().isExpired(clock.millis()) || targets.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<MessageRef> refs = refsFor(m, targets);
+        List<MessageRef> journaled = journaled(refs);
+        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+        if (!journaled.isEmpty()) {
+            stored = store.addMessage(m, store.encode(m), journaled);
+        }
+        for (MessageRef ref : refs) {
+            ref.queue().add(ref);
+        }
+        return stored;
+    }
+
+    /** Validates a send to be staged in a transaction (destination, size). */
+    public void validateStaged(StoredMessage m) throws BrokerException {
+        route(m);
+        if (m.wire().isPersistent()) {
+            store.encode(m);
+        }
+    }
+
+    /**
+     * Commits a local transaction: stages its sends (routed now) and acknowledgements in the
+     * journal, forces, and only then, on the broker thread, makes the sends visible.
+     *
+     * @param executorHop runs a task on the broker thread
+     */
+    public CompletableFuture<Void> commit(List<StoredMessage> sends, List<MessageRef> acked,
+                                          java.util.concurrent.Executor executorHop) {
+        StoreTransaction tx = store.begin();
+        List<MessageRef> visible = new ArrayList<>();
+        long now = clock.millis();
+        for (StoredMessage m : sends) {
+            List<Queue> targets;
+            try {
+                targets = route(m);
+            } catch (BrokerException e) {
+                LOG.debug("Dropping a committed message for {}: {}", m.wire().destination(), e.getMessage());
+                continue;
+            }
+            if (m.wire().isExpired(now) || targets.isEmpty()) {
+                continue;
+            }
+            List<MessageRef> refs = refsFor(m, targets);
+            List<MessageRef> journaled = journaled(refs);
+            if (!journaled.isEmpty()) {
+                try {
+                    tx.addMessage(m, store.encode(m), journaled);
+                } catch (BrokerException e) {
+                    tx.rollback();
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            visible.addAll(refs);
+        }
+        for (MessageRef ref : acked) {
+            ref.queue().settled(ref);
+            tx.removeRef(ref);
+        }
+        return tx.commit().thenRunAsync(() -> {
+            for (MessageRef ref : visible) {
+                ref.queue().add(ref);
+            }
+        }, executorHop);
+    }
+
+    /** Forgets an acknowledged reference; the future completes when the deletion is durable (if asked). */
+    public CompletableFuture<Void> acknowledge(MessageRef ref, boolean durable) {
+        ref.queue().settled(ref);
+        return store.removeRef(ref, durable);
+    }
+
+    /**
+     * Puts delivered references back in their queues, ahead of later messages in their original
+     * order; {@code redelivered} raises their delivery count.
+     */
+    public void returnRefs(Collection<MessageRef> refs, boolean redelivered) {
+        if (redelivered) {
+            returnRefs(refs, List.of());
+        } else {
+            returnRefs(List.of(), refs);
+        }
+    }
+
+    /**
+     * Puts delivered references back in their queues in one batch, each queue dispatching once
+     * after all are back (so they keep their original order): {@code redelivered} ones with their
+     * delivery count raised, {@code released} ones unchanged.
+     */
+    public void returnRefs(Collection<MessageRef> redelivered, Collection<MessageRef> released) {
+        Map<Queue, List<MessageRef>> byQueue = new LinkedHashMap<>();
+        for (MessageRef ref : redelivered) {
+            ref.incrementDeliveryCount();
+            store.updateDeliveryCount(ref);
+            byQueue.computeIfAbsent(ref.queue(), q -> new ArrayList<>()).add(ref);
+        }
+        for (MessageRef ref : released) {
+            byQueue.computeIfAbsent(ref.queue(), q -> new ArrayList<>()).add(ref);
+        }
+        byQueue.forEach((q, list) -> {
+            q.addQuietly(list);
+            q.dispatch();
+        });
+    }
+
+    /** A reference left its queue without delivery (expired, queue deleted). */
+    private void dropped(MessageRef ref) {
+        store.removeRef(ref, false).exceptionally(e -> {
+            LOG.warn("Could not delete dropped reference {}: {}", ref, e.toString());
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    /** A subscription and the future of its journal record (completed when nothing was stored). */
+    public record Subscribed(Subscription subscription, CompletableFuture<Void> stored) {
+    }
+
+    /** Finds or creates the subscription a topic consumer reads from; see {@link Subscriptions#subscribe}. */
+    public Subscribed subscribe(BrokerConnection conn, Topic topic, SubscriptionKind kind, String name,
+                                String selectorText, boolean noLocal, long consumerId) throws BrokerException {
+        return subscriptions.subscribe(conn, topic, kind, name, selectorText, noLocal, consumerId);
+    }
+
+    /** A consumer of a subscription closed: non-durable subscriptions go with their last consumer. */
+    public void consumerClosed(Subscription s) {
+        subscriptions.consumerClosed(s);
+    }
+
+    /** Deletes a durable subscription; see {@link Subscriptions#unsubscribe}. */
+    public CompletableFuture<Void> unsubscribe(BrokerConnection conn, String name) throws BrokerException {
+        return subscriptions.unsubscribe(conn, name);
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    /** How often waiting messages are checked for expiry when no consumer looks at them. */
+    public static final long EXPIRY_SWEEP_MILLIS = 10_000;
+
+    /** Starts the periodic expiry sweep (every {@link #EXPIRY_SWEEP_MILLIS}) on the broker thread. */
+    public void startExpirySweep() {
+        scheduler.schedule(EXPIRY_SWEEP_MILLIS, () -> {
+            sweepExpired();
+            startExpirySweep();
+        });
+    }
+
+    /** Drops expired messages waiting in every queue and subscription; returns how many. */
+    public int sweepExpired() {
+        int n = 0;
+        for (Queue q : queues.values()) {
+            n += q.removeExpired();
+        }
+        for (Queue q : tempQueues.values()) {
+            n += q.removeExpired();
+        }
+        for (Topic t : topics.values()) {
+            for (Subscription s : t.subscriptions()) {
+                n += s.queue().removeExpired();
+            }
+        }
+        for (Topic t : tempTopics.values()) {
+            for (Subscription s : t.subscriptions()) {
+                n += s.queue().removeExpired();
+            }
+        }
+        if (n > 0) {
+            LOG.debug("Expiry sweep dropped {} messages", n);
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ connections and client ids
+
+    public void register(BrokerConnection conn) {
+        connections.add(conn);
+    }
+
+    public void unregister(BrokerConnection conn) {
+        connections.remove(conn);
+        if (conn.clientId() != null && clientIds.get(conn.clientId()) == conn) {
+            clientIds.remove(conn.clientId());
+        }
+    }
+
+    /** Claims a client id for a connection: INVALID_CLIENT_ID if another live connection has it. */
+    public void claimClientId(BrokerConnection conn, String clientId) throws BrokerException {
+        if (clientId == null || clientId.isEmpty()) {
+            throw new BrokerException(ErrorCode.INVALID_CLIENT_ID, "the client id must not be empty");
+        }
+        BrokerConnection holder = clientIds.get(clientId);
+        if (holder != null && holder != conn) {
+            throw new BrokerException(ErrorCode.INVALID_CLIENT_ID, "client id '" + clientId
+                    + "' is already in use by another connection");
+        }
+        clientIds.put(clientId, conn);
+    }
+
+    public List<BrokerConnection> connections() {
+        return List.copyOf(connections);
+    }
+}

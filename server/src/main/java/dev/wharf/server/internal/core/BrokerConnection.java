@@ -1,0 +1,726 @@
+package dev.wharf.server.internal.core;
+
+import dev.wharf.protocol.ErrorCode;
+import dev.wharf.protocol.Frame;
+import dev.wharf.protocol.MalformedFrame;
+import dev.wharf.protocol.Packet;
+import dev.wharf.protocol.ProtocolVersion;
+import dev.wharf.protocol.SubscriptionKind;
+import dev.wharf.protocol.WireDestination;
+import dev.wharf.protocol.WireMessage;
+import dev.wharf.protocol.frame.AckFrame;
+import dev.wharf.protocol.frame.BrowseBatchFrame;
+import dev.wharf.protocol.frame.BrowseNextFrame;
+import dev.wharf.protocol.frame.CloseBrowserFrame;
+import dev.wharf.protocol.frame.CloseConsumerFrame;
+import dev.wharf.protocol.frame.CloseProducerFrame;
+import dev.wharf.protocol.frame.CloseSessionFrame;
+import dev.wharf.protocol.frame.CommitFrame;
+import dev.wharf.protocol.frame.ConnectFrame;
+import dev.wharf.protocol.frame.ConnectedFrame;
+import dev.wharf.protocol.frame.CreateBrowserFrame;
+import dev.wharf.protocol.frame.CreateConsumerFrame;
+import dev.wharf.protocol.frame.CreateProducerFrame;
+import dev.wharf.protocol.frame.CreateSessionFrame;
+import dev.wharf.protocol.frame.CreateTempDestinationFrame;
+import dev.wharf.protocol.frame.CreditFrame;
+import dev.wharf.protocol.frame.DeleteTempDestinationFrame;
+import dev.wharf.protocol.frame.DeliverFrame;
+import dev.wharf.protocol.frame.DisconnectFrame;
+import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.OkFrame;
+import dev.wharf.protocol.frame.PingFrame;
+import dev.wharf.protocol.frame.PongFrame;
+import dev.wharf.protocol.frame.PullFrame;
+import dev.wharf.protocol.frame.RecoverFrame;
+import dev.wharf.protocol.frame.RollbackFrame;
+import dev.wharf.protocol.frame.SendFrame;
+import dev.wharf.protocol.frame.SetClientIdFrame;
+import dev.wharf.protocol.frame.UnsubscribeFrame;
+import dev.wharf.server.selector.Selector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection as the broker sees it: handles every frame the client sends (see each
+ * frame's javadoc and the conversation rules) and owns the connection's sessions, consumers,
+ * browsers, unacknowledged deliveries and temporary destinations.
+ *
+ * <p>Answers: a request with a non-zero correlation id gets OK or ERROR with the same id; a
+ * failed SEND with correlation id 0 gets ERROR with id 0. A refused request
+ * ({@link BrokerException}) gets ERROR with its code; an unexpected exception gets
+ * INTERNAL_ERROR and is logged; neither affects other clients.
+ *
+ * <p>Not thread-safe; confined to the broker thread. Journal completions are hopped back to it
+ * through {@code executor} before they touch state or answer.
+ */
+public final class BrokerConnection implements DeliveryTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
+
+    private final Broker broker;
+    private final FrameSink sink;
+    private final Executor executor;
+    private final String connectionId;
+    private String clientId;
+    private String username;
+    private boolean connecting;
+    private boolean connected;
+    private boolean closed;
+    private long nextDeliveryId;
+
+    private final Map<Long, ServerSession> sessions = new LinkedHashMap<>();
+    private final Map<Long, ConsumerEntry> consumers = new LinkedHashMap<>();
+    private final Map<Long, BrowserEntry> browsers = new HashMap<>();
+    private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
+    private final Set<WireDestination> temporaries = new LinkedHashSet<>();
+
+    private record ConsumerEntry(Consumer consumer, ServerSession session, Subscription subscription) {
+    }
+
+    private static final class BrowserEntry {
+        final Queue queue;
+        final Selector selector;
+        MessageRef cursor;
+
+        BrowserEntry(Queue queue, Selector selector) {
+            this.queue = queue;
+            this.selector = selector;
+        }
+    }
+
+    /**
+     * @param executor runs tasks on the broker thread
+     */
+    public BrokerConnection(Broker broker, FrameSink sink, Executor executor) {
+        this.broker = broker;
+        this.sink = sink;
+        this.executor = executor;
+        this.connectionId = broker.newConnectionId();
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    /** The client id, or null. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Unacknowledged deliveries (tests). */
+    public int unacknowledgedCount() {
+        return deliveries.size();
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /** Handles what the decoder produced: a {@link Packet} or a {@link MalformedFrame}. */
+    public void handle(Object message) {
+        if (closed) {
+            return;
+        }
+        if (message instanceof MalformedFrame bad) {
+            LOG.debug("Connection {}: malformed frame: {}", connectionId, bad.reason());
+            sink.send(new Packet(bad.correlationId(), new ErrorFrame(bad.code(), bad.reason())));
+            if (bad.fatal() || !connected) {
+                closeTransport();
+            }
+            return;
+        }
+        Packet packet = (Packet) message;
+        long corr = packet.correlationId();
+        try {
+            if (!connected) {
+                if (packet.frame() instanceof ConnectFrame connect && !connecting) {
+                    onConnect(corr, connect);
+                } else {
+                    error(corr, ErrorCode.PROTOCOL_ERROR, "the first frame must be CONNECT, not " + packet.frame().type());
+                    closeTransport();
+                }
+                return;
+            }
+            dispatch(corr, packet.frame());
+        } catch (BrokerException e) {
+            error(corr, e.getMessage() == null ? ErrorCode.JMS : e.code(), e.getMessage(), packet.frame());
+        } catch (RuntimeException e) {
+            LOG.error("Connection {}: internal error handling {}", connectionId, packet.frame().type(), e);
+            error(corr, ErrorCode.INTERNAL_ERROR, "internal broker error handling " + packet.frame().type() + ": " + e, packet.frame());
+        }
+    }
+
+    /** The transport closed (cleanly or not): release everything the connection held. */
+    public void transportClosed() {
+        cleanup();
+    }
+
+    private void dispatch(long corr, Frame frame) throws BrokerException {
+        switch (frame.type()) {
+            case CONNECT -> error(corr, ErrorCode.PROTOCOL_ERROR, "the connection is already established");
+            case SET_CLIENT_ID -> onSetClientId(corr, (SetClientIdFrame) frame);
+            case DISCONNECT -> onDisconnect(corr, (DisconnectFrame) frame);
+            case PING -> onPing(corr, (PingFrame) frame);
+            case PONG, OK -> { }
+            case CREATE_SESSION -> onCreateSession(corr, (CreateSessionFrame) frame);
+            case CLOSE_SESSION -> onCloseSession(corr, (CloseSessionFrame) frame);
+            case CREATE_PRODUCER -> onCreateProducer(corr, (CreateProducerFrame) frame);
+            case CLOSE_PRODUCER -> onCloseProducer(corr, (CloseProducerFrame) frame);
+            case SEND -> onSend(corr, (SendFrame) frame);
+            case CREATE_CONSUMER -> onCreateConsumer(corr, (CreateConsumerFrame) frame);
+            case CLOSE_CONSUMER -> onCloseConsumer(corr, (CloseConsumerFrame) frame);
+            case CREDIT -> onCredit((CreditFrame) frame);
+            case PULL -> onPull(corr, (PullFrame) frame);
+            case ACK -> onAck(corr, (AckFrame) frame);
+            case RECOVER -> onRecover(corr, (RecoverFrame) frame);
+            case COMMIT -> onCommit(corr, (CommitFrame) frame);
+            case ROLLBACK -> onRollback(corr, (RollbackFrame) frame);
+            case CREATE_BROWSER -> onCreateBrowser(corr, (CreateBrowserFrame) frame);
+            case BROWSE_NEXT -> onBrowseNext(corr, (BrowseNextFrame) frame);
+            case CLOSE_BROWSER -> onCloseBrowser(corr, (CloseBrowserFrame) frame);
+            case CREATE_TEMP_DESTINATION -> onCreateTemp(corr, (CreateTempDestinationFrame) frame);
+            case DELETE_TEMP_DESTINATION -> onDeleteTemp(corr, (DeleteTempDestinationFrame) frame);
+            case UNSUBSCRIBE -> onUnsubscribe(corr, (UnsubscribeFrame) frame);
+            default -> error(corr, ErrorCode.PROTOCOL_ERROR, "a client may not send " + frame.type() + " frames");
+        }
+    }
+
+    // ------------------------------------------------------------------ connection
+
+    private void onConnect(long corr, ConnectFrame f) {
+        if (connecting) {
+            refuse(corr, ErrorCode.PROTOCOL_ERROR, "CONNECT sent twice");
+            return;
+        }
+        if (f.magic() != ConnectFrame.MAGIC) {
+            refuse(corr, ErrorCode.PROTOCOL_ERROR, String.format("bad magic 0x%08x (expected: 0x%08x); is the peer a Wharf client?",
+                    f.magic(), ConnectFrame.MAGIC));
+            return;
+        }
+        if (f.version() < 1) {
+            refuse(corr, ErrorCode.UNSUPPORTED_VERSION, "protocol version " + f.version() + " is not supported (this broker speaks "
+                    + ProtocolVersion.CURRENT + ")");
+            return;
+        }
+        connecting = true;
+        if (broker.users() == null) {
+            finishConnect(corr, f, true);
+            return;
+        }
+        // PBKDF2 is slow on purpose: check the password off the broker thread, then come back.
+        CompletableFuture.supplyAsync(() -> broker.users().authenticate(f.username(), f.password()))
+                .whenCompleteAsync((ok, e) -> {
+                    if (e != null) {
+                        LOG.error("Connection {}: authentication failed with an error", connectionId, e);
+                    }
+                    finishConnect(corr, f, e == null && ok);
+                }, executor);
+    }
+
+    private void finishConnect(long corr, ConnectFrame f, boolean authenticated) {
+        if (closed) {
+            return;
+        }
+        if (!authenticated) {
+            LOG.info("Connection {} from {}: authentication failed for user '{}'", connectionId, sink.remoteAddress(), f.username());
+            refuse(corr, ErrorCode.SECURITY, f.username() == null ? "this broker requires a user name and password"
+                    : "wrong user name or password for user '" + f.username() + "'");
+            return;
+        }
+        if (f.clientId() != null) {
+            try {
+                broker.claimClientId(this, f.clientId());
+            } catch (BrokerException e) {
+                refuse(corr, e.code(), e.getMessage());
+                return;
+            }
+            clientId = f.clientId();
+        }
+        username = f.username();
+        connected = true;
+        broker.register(this);
+        LOG.debug("Connection {} from {} connected (user {}, client id {})", connectionId, sink.remoteAddress(), username, clientId);
+        BrokerSettings s = broker.settings();
+        sink.send(new Packet(corr, new ConnectedFrame(Math.min(f.version(), ProtocolVersion.CURRENT), connectionId,
+                s.brokerName(), s.brokerVersion(), s.maxFrameSize())));
+    }
+
+    private void refuse(long corr, ErrorCode code, String message) {
+        sink.send(new Packet(corr, new ErrorFrame(code, message)));
+        closeTransport();
+    }
+
+    private void onSetClientId(long corr, SetClientIdFrame f) throws BrokerException {
+        if (clientId != null) {
+            if (clientId.equals(f.clientId())) {
+                ok(corr);
+                return;
+            }
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "the client id is already set to '" + clientId + "'");
+        }
+        broker.claimClientId(this, f.clientId());
+        clientId = f.clientId();
+        ok(corr);
+    }
+
+    private void onDisconnect(long corr, DisconnectFrame f) {
+        cleanup();
+        ok(corr);
+        sink.close();
+    }
+
+    private void onPing(long corr, PingFrame f) {
+        sink.send(new Packet(corr, new PongFrame()));
+    }
+
+    // ------------------------------------------------------------------ sessions and producers
+
+    private ServerSession session(long id) throws BrokerException {
+        ServerSession s = sessions.get(id);
+        if (s == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session " + id + " does not exist (closed?)");
+        }
+        return s;
+    }
+
+    private void onCreateSession(long corr, CreateSessionFrame f) throws BrokerException {
+        if (f.ackMode() < 0 || f.ackMode() > 3) {
+            throw new BrokerException(ErrorCode.JMS, "ackMode: " + f.ackMode() + " (expected: 0..3)");
+        }
+        if (sessions.containsKey(f.sessionId())) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session " + f.sessionId() + " already exists");
+        }
+        sessions.put(f.sessionId(), new ServerSession(f.sessionId(), f.ackMode()));
+        ok(corr);
+    }
+
+    private void onCloseSession(long corr, CloseSessionFrame f) {
+        ServerSession s = sessions.remove(f.sessionId());
+        if (s != null) {
+            closeSession(s);
+        }
+        ok(corr);
+    }
+
+    /** Closes consumers and browsers, drops staged sends, returns unacknowledged deliveries redelivered. */
+    private void closeSession(ServerSession s) {
+        for (Long id : List.copyOf(s.consumerIds())) {
+            closeConsumer(id);
+        }
+        for (Long id : s.browserIds()) {
+            browsers.remove(id);
+        }
+        s.staged().clear();
+        List<MessageRef> back = new ArrayList<>();
+        for (Iterator<Delivery> it = deliveries.values().iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.session() == s) {
+                it.remove();
+                back.add(d.ref());
+            }
+        }
+        broker.returnRefs(back, true);
+    }
+
+    private void onCreateProducer(long corr, CreateProducerFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        if (f.destination() != null) {
+            broker.checkDestination(f.destination());
+        }
+        s.producerIds().add(f.producerId());
+        ok(corr);
+    }
+
+    private void onCloseProducer(long corr, CloseProducerFrame f) {
+        for (ServerSession s : sessions.values()) {
+            s.producerIds().remove(f.producerId());
+        }
+        ok(corr);
+    }
+
+    private void onSend(long corr, SendFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        StoredMessage m = new StoredMessage(f.message(), connectionId, clientId);
+        if (s.isTransacted()) {
+            broker.validateStaged(m);
+            s.staged().add(m);
+            ok(corr);
+            return;
+        }
+        CompletableFuture<Void> stored = broker.send(m);
+        replyWhenDone(corr, stored, ErrorCode.INTERNAL_ERROR, true);
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    private void onCreateConsumer(long corr, CreateConsumerFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        if (consumers.containsKey(f.consumerId())) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "consumer " + f.consumerId() + " already exists");
+        }
+        if (f.prefetch() < 0) {
+            throw new BrokerException(ErrorCode.JMS, "prefetch: " + f.prefetch() + " (expected: >= 0)");
+        }
+        WireDestination d = f.destination();
+        if (d == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a consumer needs a destination");
+        }
+        Consumer consumer;
+        Subscription subscription = null;
+        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+        if (d.isQueue()) {
+            if (f.subscriptionKind() != SubscriptionKind.NONE) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a " + f.subscriptionKind()
+                        + " subscription needs a topic, not " + d);
+            }
+            Queue q = broker.queue(d, this);
+            Selector selector = SelectorSupport.parse(f.selector());
+            consumer = new Consumer(f.consumerId(), connectionId, q, selector, f.prefetch(), this);
+        } else {
+            Topic t = broker.topic(d, this);
+            Broker.Subscribed sub = broker.subscribe(this, t, f.subscriptionKind(), f.subscriptionName(), f.selector(),
+                    f.noLocal(), f.consumerId());
+            subscription = sub.subscription();
+            stored = sub.stored();
+            consumer = new Consumer(f.consumerId(), connectionId, subscription.queue(),
+                    Selector.ALL, f.prefetch(), this);
+        }
+        consumers.put(f.consumerId(), new ConsumerEntry(consumer, s, subscription));
+        s.consumerIds().add(f.consumerId());
+        // Answer first, then attach: the client learns of the consumer before its first DELIVER.
+        Consumer c = consumer;
+        whenDone(stored, () -> {
+            ok(corr);
+            if (!c.isClosed()) {
+                c.queue().addConsumer(c);
+            }
+        }, e -> {
+            error(corr, ErrorCode.INTERNAL_ERROR, "could not store the subscription: " + e);
+            closeConsumer(c.id());
+        });
+    }
+
+    private void onCloseConsumer(long corr, CloseConsumerFrame f) {
+        ConsumerEntry entry = consumers.get(f.consumerId());
+        if (entry != null) {
+            closeConsumer(f.consumerId());
+            giveBack(new long[0], f.releasedDeliveryIds());
+        }
+        ok(corr);
+    }
+
+    private void closeConsumer(long consumerId) {
+        ConsumerEntry entry = consumers.remove(consumerId);
+        if (entry == null) {
+            return;
+        }
+        entry.session().consumerIds().remove(consumerId);
+        entry.consumer().close();
+        if (entry.subscription() != null) {
+            broker.consumerClosed(entry.subscription());
+        }
+    }
+
+    private Consumer consumer(long id) throws BrokerException {
+        ConsumerEntry entry = consumers.get(id);
+        if (entry == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "consumer " + id + " does not exist (closed?)");
+        }
+        return entry.consumer();
+    }
+
+    private void onCredit(CreditFrame f) {
+        ConsumerEntry entry = consumers.get(f.consumerId());
+        if (entry != null) {
+            entry.consumer().addCredit(f.credits());
+        }
+    }
+
+    private void onPull(long corr, PullFrame f) throws BrokerException {
+        consumer(f.consumerId()).pull(corr, f.timeoutMillis(), broker.scheduler());
+    }
+
+    @Override
+    public void deliver(Consumer consumer, MessageRef ref) {
+        ConsumerEntry entry = consumers.get(consumer.id());
+        long id = ++nextDeliveryId;
+        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session()));
+        sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), ref.message().wire())));
+    }
+
+    @Override
+    public void pullDone(Consumer consumer, long correlationId) {
+        ok(correlationId);
+    }
+
+    // ------------------------------------------------------------------ acknowledgements
+
+    private void onAck(long corr, AckFrame f) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (long id : f.deliveryIds()) {
+            Delivery d = deliveries.remove(id);
+            if (d != null) {
+                futures.add(broker.acknowledge(d.ref(), corr != 0));
+            }
+        }
+        replyWhenDone(corr, CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])), ErrorCode.INTERNAL_ERROR, false);
+    }
+
+    private void onRecover(long corr, RecoverFrame f) throws BrokerException {
+        session(f.sessionId());
+        giveBack(f.redeliverIds(), f.releasedIds());
+        ok(corr);
+    }
+
+    /**
+     * Takes deliveries back and returns them to their queues in one batch (so they keep their
+     * original order): {@code redeliverIds} with a raised delivery count, {@code releasedIds}
+     * (never seen by the application) unchanged and with their consumer's credit restored.
+     */
+    private void giveBack(long[] redeliverIds, long[] releasedIds) {
+        for (long id : redeliverIds.length > 0 ? redeliverIds : releasedIds) {
+            Delivery d = deliveries.get(id);
+            if (d != null && !d.consumer().isClosed()) {
+                d.consumer().queue().preferNext(d.consumer());
+                break;
+            }
+        }
+        List<MessageRef> redeliver = take(redeliverIds, false);
+        List<MessageRef> released = take(releasedIds, true);
+        broker.returnRefs(redeliver, released);
+    }
+
+    private List<MessageRef> take(long[] ids, boolean restoreCredit) {
+        List<MessageRef> refs = new ArrayList<>();
+        for (long id : ids) {
+            Delivery d = deliveries.remove(id);
+            if (d != null) {
+                if (restoreCredit) {
+                    d.consumer().restoreCredit(1);
+                }
+                refs.add(d.ref());
+            }
+        }
+        return refs;
+    }
+
+    private void onCommit(long corr, CommitFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        if (!s.isTransacted()) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session " + s.id() + " is not transacted");
+        }
+        List<MessageRef> acked = new ArrayList<>();
+        for (long id : f.consumedIds()) {
+            Delivery d = deliveries.remove(id);
+            if (d != null) {
+                acked.add(d.ref());
+            }
+        }
+        CompletableFuture<Void> done = broker.commit(s.takeStaged(), acked, executor);
+        whenDone(done, () -> ok(corr), e -> {
+            LOG.warn("Connection {}: commit of session {} failed: {}", connectionId, s.id(), e.toString());
+            broker.returnRefs(acked, true);
+            ErrorCode code = ErrorCode.TRANSACTION_ROLLED_BACK;
+            error(corr, code, "the transaction could not commit and was rolled back: " + describe(e));
+        });
+    }
+
+    private void onRollback(long corr, RollbackFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        s.staged().clear();
+        giveBack(f.consumedIds(), f.releasedIds());
+        ok(corr);
+    }
+
+    // ------------------------------------------------------------------ browsers
+
+    private void onCreateBrowser(long corr, CreateBrowserFrame f) throws BrokerException {
+        ServerSession s = session(f.sessionId());
+        if (f.queue() == null || !f.queue().isQueue()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a browser needs a queue, not " + f.queue());
+        }
+        Queue q = broker.queue(f.queue(), null);
+        Selector selector = SelectorSupport.parse(f.selector());
+        browsers.put(f.browserId(), new BrowserEntry(q, selector));
+        s.browserIds().add(f.browserId());
+        ok(corr);
+    }
+
+    private void onBrowseNext(long corr, BrowseNextFrame f) throws BrokerException {
+        BrowserEntry b = browsers.get(f.browserId());
+        if (b == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "browser " + f.browserId() + " does not exist (closed?)");
+        }
+        int max = Math.max(1, f.max());
+        List<MessageRef> refs = b.queue.browse(b.cursor, b.selector, max + 1);
+        boolean more = refs.size() > max;
+        if (more) {
+            refs = refs.subList(0, max);
+        }
+        List<WireMessage> messages = new ArrayList<>(refs.size());
+        for (MessageRef ref : refs) {
+            messages.add(ref.message().wire());
+        }
+        if (!refs.isEmpty()) {
+            b.cursor = refs.get(refs.size() - 1);
+        }
+        sink.send(new Packet(corr, new BrowseBatchFrame(messages, more)));
+    }
+
+    private void onCloseBrowser(long corr, CloseBrowserFrame f) {
+        browsers.remove(f.browserId());
+        for (ServerSession s : sessions.values()) {
+            s.browserIds().remove(f.browserId());
+        }
+        ok(corr);
+    }
+
+    // ------------------------------------------------------------------ destinations
+
+    private void onCreateTemp(long corr, CreateTempDestinationFrame f) throws BrokerException {
+        if (f.destination() == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no destination given");
+        }
+        broker.createTemporary(this, f.destination());
+        temporaries.add(f.destination());
+        ok(corr);
+    }
+
+    private void onDeleteTemp(long corr, DeleteTempDestinationFrame f) throws BrokerException {
+        if (f.destination() == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no destination given");
+        }
+        broker.deleteTemporary(this, f.destination(), false);
+        temporaries.remove(f.destination());
+        ok(corr);
+    }
+
+    private void onUnsubscribe(long corr, UnsubscribeFrame f) throws BrokerException {
+        if (f.name() == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no subscription name given");
+        }
+        CompletableFuture<Void> done = broker.unsubscribe(this, f.name());
+        replyWhenDone(corr, done, ErrorCode.INTERNAL_ERROR, false);
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Releases everything the connection holds. Idempotent. */
+    private void cleanup() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // 1. Consumers first, so nothing returned below is dispatched back to them.
+        for (Long id : List.copyOf(consumers.keySet())) {
+            closeConsumer(id);
+        }
+        browsers.clear();
+        for (ServerSession s : sessions.values()) {
+            s.staged().clear();
+        }
+        sessions.clear();
+        // 2. Every unacknowledged delivery goes back, redelivered.
+        List<MessageRef> back = new ArrayList<>();
+        for (Delivery d : deliveries.values()) {
+            back.add(d.ref());
+        }
+        deliveries.clear();
+        broker.returnRefs(back, true);
+        // 3. Temporary destinations die with their connection.
+        for (WireDestination d : temporaries) {
+            try {
+                broker.deleteTemporary(this, d, true);
+            } catch (BrokerException e) {
+                LOG.warn("Connection {}: could not delete {}: {}", connectionId, d, e.getMessage());
+            }
+        }
+        temporaries.clear();
+        if (connected) {
+            broker.unregister(this);
+            LOG.debug("Connection {} closed", connectionId);
+        }
+    }
+
+    /** Closes the transport (after a refused CONNECT or a fatal error); cleanup follows. */
+    private void closeTransport() {
+        cleanup();
+        sink.close();
+    }
+
+    /** Closes the connection from the broker side (shutdown). */
+    public void close() {
+        closeTransport();
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    private void ok(long corr) {
+        if (corr != 0) {
+            sink.send(new Packet(corr, new OkFrame()));
+        }
+    }
+
+    private void error(long corr, ErrorCode code, String message) {
+        error(corr, code, message, null);
+    }
+
+    /** Sends ERROR for a request; with correlation id 0 only for a SEND (async send failure). */
+    private void error(long corr, ErrorCode code, String message, Frame request) {
+        if (corr != 0 || request instanceof SendFrame) {
+            sink.send(new Packet(corr, new ErrorFrame(code, message)));
+        } else {
+            LOG.debug("Connection {}: unanswered failure of {}: {} {}", connectionId,
+                    request == null ? "request" : request.type(), code, message);
+        }
+    }
+
+    /** Answers OK (or ERROR) once {@code future} completes, on the broker thread. */
+    private void replyWhenDone(long corr, CompletableFuture<Void> future, ErrorCode failureCode, boolean isSend) {
+        whenDone(future, () -> ok(corr), e -> {
+            LOG.warn("Connection {}: request failed: {}", connectionId, e.toString());
+            ErrorCode code = e instanceof BrokerException be ? be.code() : failureCode;
+            if (corr != 0 || isSend) {
+                sink.send(new Packet(corr, new ErrorFrame(code, describe(e))));
+            }
+        });
+    }
+
+    /** Runs {@code onSuccess} now if the future is already done, else on the broker thread when it is. */
+    private void whenDone(CompletableFuture<Void> future, Runnable onSuccess, java.util.function.Consumer<Throwable> onFailure) {
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            onSuccess.run();
+            return;
+        }
+        future.whenCompleteAsync((v, e) -> {
+            try {
+                if (e == null) {
+                    onSuccess.run();
+                } else {
+                    onFailure.accept(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                }
+            } catch (RuntimeException ex) {
+                LOG.error("Connection {}: internal error completing a request", connectionId, ex);
+            }
+        }, executor);
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

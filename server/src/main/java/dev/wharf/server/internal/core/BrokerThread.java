@@ -1,0 +1,95 @@
+package dev.wharf.server.internal.core;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns all broker state (see {@link Broker}). Tasks run one at a time in
+ * submission order; a task that throws is logged and the thread goes on. Also the broker's
+ * {@link Scheduler}. Thread-safe: any thread may submit.
+ */
+public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerThread.class);
+
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile Thread thread;
+
+    public BrokerThread(String name) {
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(false);
+            thread = t;
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** True when called on the broker thread (for assertions). */
+    public boolean inBrokerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        try {
+            executor.execute(() -> runSafely(task));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Broker thread stopped; dropping a task");
+        }
+    }
+
+    @Override
+    public Cancellable schedule(long delayMillis, Runnable task) {
+        try {
+            ScheduledFuture<?> f = executor.schedule(() -> runSafely(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException e) {
+            return () -> { };
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | AssertionError e) {
+            LOG.error("Unexpected error on the broker thread; the broker goes on", e);
+        }
+    }
+
+    /** Runs {@code task} on the broker thread and waits for it; rethrows what it throws. */
+    public void runAndWait(Runnable task) throws InterruptedException {
+        try {
+            executor.submit(task).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Stops taking tasks, runs what is queued, waits up to {@code timeoutMillis}. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Broker thread did not stop within 5 s");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

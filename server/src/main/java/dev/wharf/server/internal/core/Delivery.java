@@ -1,0 +1,14 @@
+package dev.wharf.server.internal.core;
+
+/**
+ * A message reference handed to a consumer and not yet acknowledged or returned. Owned by the
+ * session of the consumer; outlives the consumer (a closed consumer's consumed messages stay
+ * with the session until acknowledged, recovered or rolled back).
+ *
+ * @param deliveryId connection-unique id the client acknowledges by
+ * @param ref the reference (removed from its queue while delivered)
+ * @param consumer the consumer it was delivered to
+ * @param session the consumer's session
+ */
+public record Delivery(long deliveryId, MessageRef ref, Consumer consumer, ServerSession session) {
+}

@@ -1,0 +1,24 @@
+package dev.wharf.server.internal.core;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What a {@link Queue} needs from its broker: the time, a way to wake itself up on the broker
+ * thread, and a listener told when a reference leaves the queue without being delivered
+ * (expired, or the queue deleted) so the store can forget it.
+ */
+public record QueueContext(Clock clock, Scheduler scheduler, DropListener dropListener) {
+
+    public QueueContext {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(dropListener, "dropListener");
+    }
+
+    /** Told when a reference is dropped; runs on the broker thread. */
+    @FunctionalInterface
+    public interface DropListener {
+        void dropped(MessageRef ref);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.wharf.server.internal.store;
+
+import dev.wharf.journal.FileJournal;
+import dev.wharf.journal.JdbcJournal;
+import dev.wharf.journal.Journal;
+import java.nio.file.Path;
+
+/** Creates the journal a broker is configured with: the file journal, or the JDBC store. */
+public final class JournalFactory {
+
+    /** Largest JDBC payload: the JDBC store's default. */
+    static final int JDBC_MAX_PAYLOAD = 64 * 1024 * 1024;
+
+    private JournalFactory() {
+    }
+
+    /**
+     * A store over a file journal in {@code dataDirectory/journal}, or over {@code jdbcUrl} when
+     * it is set. Nothing is opened yet.
+     */
+    public static JournalStore create(Path dataDirectory, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        if (jdbcUrl != null) {
+            JdbcJournal j = JdbcJournal.builder()
+                    .jdbcUrl(jdbcUrl, jdbcUser == null ? "sa" : jdbcUser, jdbcPassword == null ? "" : jdbcPassword)
+                    .build();
+            return new JournalStore(j, JDBC_MAX_PAYLOAD);
+        }
+        FileJournal j = FileJournal.builder(dataDirectory.resolve("journal")).build();
+        return new JournalStore(j, j.maxPayloadSize());
+    }
+
+    /** A store over a journal the caller made (tests, custom stores). */
+    public static JournalStore wrap(Journal journal) {
+        return new JournalStore(journal, Integer.MAX_VALUE - 64);
+    }
+}

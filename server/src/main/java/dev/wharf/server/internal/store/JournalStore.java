@@ -1,0 +1,205 @@
+package dev.wharf.server.internal.store;
+
+import dev.wharf.journal.Journal;
+import dev.wharf.journal.PreparedTransaction;
+import dev.wharf.journal.RecordInfo;
+import dev.wharf.journal.RecoveredJournal;
+import dev.wharf.protocol.ErrorCode;
+import dev.wharf.protocol.WireMessage;
+import dev.wharf.server.internal.core.BrokerException;
+import dev.wharf.server.internal.core.MessageRef;
+import dev.wharf.server.internal.core.StoredMessage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistence mapping: how broker state becomes journal records (payload layouts in
+ * {@link StoreRecords}).
+ * <ul>
+ *   <li>A persistent message routed to at least one durable queue is stored once as a
+ *       MESSAGE record (id allocated here, payload the {@link WireMessage} encoding), then one
+ *       REF record per durable queue (id = the reference's sequence number, payload = message
+ *       id, queue record id, delivery count). Non-persistent messages, temporary queues and
+ *       non-durable subscriptions are never journaled.</li>
+ *   <li>An acknowledgement deletes the REF record; the MESSAGE record is deleted with its last
+ *       REF. A redelivery that raises the delivery count updates the REF (not forced: a lost
+ *       update only under-counts after a power cut).</li>
+ *   <li>Queues and durable subscriptions are QUEUE records (name, kind, subscription identity,
+ *       selector, noLocal); deleting one deletes its REFs first.</li>
+ *   <li>A local transaction stages its sends ({@code addTransactional}) and its acknowledgements
+ *       ({@code deleteTransactional}) under a transaction id, then commits with a force.</li>
+ *   <li>Ids (records and transactions) continue above {@link RecoveredJournal#highestId()}.</li>
+ *   <li>Prepared (XA) transactions found at recovery are logged and left alone, in doubt, in
+ *       the journal until the XA work resolves them.</li>
+ * </ul>
+ * The commit point of a send is the durable force of its last record: the caller confirms the
+ * send only when the returned future completes.
+ *
+ * <p>Threads: called only from the broker thread (the id counter is confined to it). The
+ * journal is thread-safe and never blocks; futures complete on the journal's thread, so callers
+ * hop back to the broker thread before touching broker state.
+ */
+public final class JournalStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
+
+    private final Journal journal;
+    private final int maxPayload;
+    private long lastId;
+
+    /** @param maxPayload the largest record payload the journal accepts */
+    public JournalStore(Journal journal, int maxPayload) {
+        this.journal = journal;
+        this.maxPayload = maxPayload;
+    }
+
+    /** What recovery found, decoded. Records that do not decode are logged and skipped. */
+    public record Recovered(List<QueueRecord> queues, Map<Long, WireMessage> messages,
+                            List<StoreRecords.RefRecord> refs, List<PreparedTransaction> prepared) {
+    }
+
+    /** Opens the journal (blocks: takes the lock and reads the store) and decodes its records. */
+    public Recovered open() {
+        RecoveredJournal r = journal.open();
+        lastId = r.highestId();
+        List<QueueRecord> queues = new ArrayList<>();
+        Map<Long, WireMessage> messages = new LinkedHashMap<>();
+        List<StoreRecords.RefRecord> refs = new ArrayList<>();
+        for (RecordInfo info : r.records()) {
+            try {
+                switch (info.type()) {
+                    case StoreRecords.QUEUE -> queues.add(StoreRecords.decodeQueue(info.id(), info.payload()));
+                    case StoreRecords.MESSAGE -> messages.put(info.id(), StoreRecords.decodeMessage(info.payload()));
+                    case StoreRecords.REF -> refs.add(StoreRecords.decodeRef(info.id(), info.payload()));
+                    default -> LOG.warn("Skipping journal record {} of unknown type {}", info.id(), info.type());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Skipping journal record {} of type {} that does not decode: {}", info.id(), info.type(), e.toString());
+            }
+        }
+        for (PreparedTransaction tx : r.preparedTransactions()) {
+            LOG.warn("Prepared transaction {} is in doubt ({} records, {} deletions); it stays in the journal until resolved",
+                    tx.txId(), tx.records().size(), tx.deletedIds().size());
+        }
+        if (r.truncatedBytes() > 0) {
+            LOG.warn("Journal recovery cut a torn tail of {} bytes", r.truncatedBytes());
+        }
+        LOG.info("Recovered {} queues/subscriptions, {} messages, {} references; ids continue above {}",
+                queues.size(), messages.size(), refs.size(), lastId);
+        return new Recovered(queues, messages, refs, r.preparedTransactions());
+    }
+
+    /** A new record or transaction id, above every id the journal has seen. */
+    public long nextId() {
+        return ++lastId;
+    }
+
+    /** Journals a queue or durable subscription; {@code q.id()} must be set. */
+    public CompletableFuture<Void> addQueue(QueueRecord q, boolean durable) {
+        return call(() -> journal.add(q.id(), StoreRecords.QUEUE, ByteBuffer.wrap(StoreRecords.encodeQueue(q)), durable));
+    }
+
+    /** Deletes a QUEUE record (its references must have been removed first). */
+    public CompletableFuture<Void> deleteQueue(long id, boolean durable) {
+        return call(() -> journal.delete(id, durable));
+    }
+
+    /** Encodes the message for the journal, checking it fits in one record. */
+    public byte[] encode(StoredMessage m) throws BrokerException {
+        byte[] bytes = StoreRecords.encodeMessage(m.wire());
+        if (bytes.length > maxPayload) {
+            throw new BrokerException(ErrorCode.MESSAGE_TOO_LARGE, "a persistent message of " + bytes.length
+                    + " bytes exceeds the store's record limit of " + maxPayload + " bytes; send a smaller message");
+        }
+        return bytes;
+    }
+
+    /**
+     * Journals a message and its references to durable queues (each must be
+     * {@link MessageRef#isJournaled()}). The future completes when all of it is forced.
+     */
+    public CompletableFuture<Void> addMessage(StoredMessage m, byte[] encoded, List<MessageRef> refs) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        if (!m.isJournaled()) {
+            m.journalId(nextId());
+            futures.add(call(() -> journal.add(m.journalId(), StoreRecords.MESSAGE, ByteBuffer.wrap(encoded), false)));
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            MessageRef ref = refs.get(i);
+            boolean last = i == refs.size() - 1;
+            m.addJournaledRef();
+            futures.add(call(() -> journal.add(ref.seq(), StoreRecords.REF, refPayload(ref), last)));
+        }
+        return all(futures);
+    }
+
+    /** Deletes a reference's REF record, and the MESSAGE record with the last reference. */
+    public CompletableFuture<Void> removeRef(MessageRef ref, boolean durable) {
+        if (!ref.isJournaled()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        StoredMessage m = ref.message();
+        CompletableFuture<Void> f = call(() -> journal.delete(ref.seq(), durable));
+        if (m.removeJournaledRef() == 0) {
+            f = all(List.of(f, call(() -> journal.delete(m.journalId(), durable))));
+        }
+        return f;
+    }
+
+    /** Records a raised delivery count (not forced). */
+    public void updateDeliveryCount(MessageRef ref) {
+        if (ref.isJournaled()) {
+            call(() -> journal.update(ref.seq(), StoreRecords.REF, refPayload(ref), false)).exceptionally(e -> {
+                LOG.warn("Could not update the delivery count of {}: {}", ref, e.toString());
+                return null;
+            });
+        }
+    }
+
+    /** Starts a transaction that stages sends and acknowledgements. */
+    public StoreTransaction begin() {
+        return new StoreTransaction(this, journal);
+    }
+
+    /** Deletes a record found orphaned at recovery (not forced). */
+    public void deleteOrphan(long id) {
+        call(() -> journal.delete(id, false)).exceptionally(e -> {
+            LOG.warn("Could not delete orphaned journal record {}: {}", id, e.toString());
+            return null;
+        });
+    }
+
+    static ByteBuffer refPayload(MessageRef ref) {
+        return ByteBuffer.wrap(StoreRecords.encodeRef(ref.message().journalId(), ref.queue().recordId(), ref.deliveryCount()));
+    }
+
+    /** Runs a journal call, turning a synchronous throw into a failed future. */
+    static CompletableFuture<Void> call(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {
+        if (futures.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (futures.size() == 1) {
+            return futures.get(0);
+        }
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Flushes and closes the journal. */
+    @Override
+    public void close() {
+        journal.close();
+    }
+}

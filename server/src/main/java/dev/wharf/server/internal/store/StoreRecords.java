@@ -1,0 +1,96 @@
+package dev.wharf.server.internal.store;
+
+import dev.wharf.protocol.WireMessage;
+import dev.wharf.protocol.WireSupport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.function.Consumer;
+
+/**
+ * The payloads of the broker's journal records. Every integer is big-endian; {@code string}
+ * is {@link WireSupport}'s (int32 length, -1 for null, UTF-8).
+ *
+ * <pre>
+ * type 1 MESSAGE  payload: the {@link WireMessage} encoding (starts with its format byte)
+ * type 2 REF      payload: int64 message record id, int64 queue record id, int32 delivery count
+ * type 3 QUEUE    payload: uint8 version (1), uint8 kind ({@link QueueRecord.Kind}),
+ *                          string name, string topic, string clientId, string selector,
+ *                          uint8 noLocal (0/1)
+ * </pre>
+ */
+public final class StoreRecords {
+
+    public static final byte MESSAGE = 1;
+    public static final byte REF = 2;
+    public static final byte QUEUE = 3;
+
+    /** REF payload length: two int64 ids and an int32 count. */
+    public static final int REF_LENGTH = 8 + 8 + 4;
+    static final int QUEUE_VERSION = 1;
+
+    private StoreRecords() {
+    }
+
+    /** A decoded REF record. */
+    public record RefRecord(long id, long messageId, long queueId, int deliveryCount) {
+    }
+
+    public static byte[] encodeMessage(WireMessage m) {
+        return encode(m::encode);
+    }
+
+    public static WireMessage decodeMessage(byte[] payload) {
+        return WireMessage.decode(Unpooled.wrappedBuffer(payload));
+    }
+
+    public static byte[] encodeRef(long messageId, long queueId, int deliveryCount) {
+        return encode(buf -> buf.writeLong(messageId).writeLong(queueId).writeInt(deliveryCount));
+    }
+
+    public static RefRecord decodeRef(long id, byte[] payload) {
+        if (payload.length != REF_LENGTH) {
+            throw new IllegalArgumentException("REF record " + id + " has " + payload.length + " bytes (expected: " + REF_LENGTH + ")");
+        }
+        ByteBuf buf = Unpooled.wrappedBuffer(payload);
+        return new RefRecord(id, buf.readLong(), buf.readLong(), buf.readInt());
+    }
+
+    public static byte[] encodeQueue(QueueRecord q) {
+        return encode(buf -> {
+            buf.writeByte(QUEUE_VERSION);
+            buf.writeByte(q.kind().code());
+            WireSupport.writeString(buf, q.name());
+            WireSupport.writeString(buf, q.topic());
+            WireSupport.writeString(buf, q.clientId());
+            WireSupport.writeString(buf, q.selector());
+            WireSupport.writeBool(buf, q.noLocal());
+        });
+    }
+
+    public static QueueRecord decodeQueue(long id, byte[] payload) {
+        ByteBuf buf = Unpooled.wrappedBuffer(payload);
+        int version = WireSupport.readByte(buf);
+        if (version != QUEUE_VERSION) {
+            throw new IllegalArgumentException("QUEUE record " + id + " has version " + version + " (expected: " + QUEUE_VERSION + ")");
+        }
+        QueueRecord.Kind kind = QueueRecord.Kind.fromCode(WireSupport.readByte(buf));
+        String name = WireSupport.readString(buf);
+        String topic = WireSupport.readString(buf);
+        String clientId = WireSupport.readString(buf);
+        String selector = WireSupport.readString(buf);
+        boolean noLocal = WireSupport.readBool(buf);
+        return new QueueRecord(id, kind, name, topic, clientId, selector, noLocal);
+    }
+
+    private static byte[] encode(Consumer<ByteBuf> writer) {
+        ByteBuf buf = Unpooled.buffer(256);
+        try {
+            writer.accept(buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            return bytes;
+        } finally {
+            buf.release();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.wharf.server.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** Pins the stored layouts of the broker's journal records (version 1). */
+class StoreRecordsTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void refRecordLayoutIsMessageIdQueueIdDeliveryCount() {
+        byte[] bytes = StoreRecords.encodeRef(0x0102030405060708L, 0x11L, 3);
+        assertEquals("0102030405060708" + "0000000000000011" + "00000003", HEX.formatHex(bytes));
+        assertEquals(new StoreRecords.RefRecord(9, 0x0102030405060708L, 0x11L, 3), StoreRecords.decodeRef(9, bytes));
+    }
+
+    @Test
+    void queueRecordLayoutIsVersionKindThenStringsThenNoLocal() {
+        QueueRecord q = new QueueRecord(5, QueueRecord.Kind.DURABLE_SUBSCRIPTION, "s", "t", "c", null, true);
+        byte[] bytes = StoreRecords.encodeQueue(q);
+        assertEquals("01" + "02" + "0000000173" + "0000000174" + "0000000163" + "ffffffff" + "01", HEX.formatHex(bytes));
+        assertEquals(q, StoreRecords.decodeQueue(5, bytes));
+    }
+
+    @Test
+    void queueRecordOfAnUnknownVersionIsRejected() {
+        byte[] bytes = StoreRecords.encodeQueue(QueueRecord.queue("q").withId(1));
+        bytes[0] = 2;
+        assertThrows(IllegalArgumentException.class, () -> StoreRecords.decodeQueue(1, bytes));
+    }
+
+    @Test
+    void refRecordOfTheWrongLengthIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> StoreRecords.decodeRef(1, new byte[3]));
+        assertArrayEquals(new byte[20], StoreRecords.encodeRef(0, 0, 0));
+    }
+}
