@@ -1,0 +1,379 @@
+package dev.wharf.jms;
+
+import dev.wharf.jms.message.JmsMessage;
+import dev.wharf.protocol.SubscriptionKind;
+import dev.wharf.protocol.frame.CloseConsumerFrame;
+import dev.wharf.protocol.frame.CreateConsumerFrame;
+import dev.wharf.protocol.frame.CreditFrame;
+import dev.wharf.protocol.frame.DeliverFrame;
+import dev.wharf.protocol.frame.PullFrame;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A message consumer: a buffer of deliveries the broker pushed within the prefetch window,
+ * drained by {@code receive()} or by the session's delivery thread for a listener. Credit
+ * goes back to the broker in batches of half the window; with prefetch 0 each receive pulls.
+ *
+ * <p>The buffer is guarded by {@code lock}; the I/O thread fills it, the application thread or
+ * the session's delivery thread empties it.
+ */
+public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JmsMessageConsumer.class);
+
+    private final JmsSession session;
+    private final long id;
+    private final JmsDestination destination;
+    private final String selector;
+    private final boolean noLocal;
+    private final SubscriptionKind kind;
+    private final String subscriptionName;
+    private final int prefetch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<DeliverFrame> buffer = new ArrayDeque<>();
+    private int consumedSinceCredit;
+    private volatile boolean closed;
+    private volatile boolean connectionLost;
+    private volatile MessageListener listener;
+
+    JmsMessageConsumer(JmsSession session, long id, JmsDestination destination, String selector, boolean noLocal,
+                       SubscriptionKind kind, String subscriptionName, int prefetch) {
+        this.session = session;
+        this.id = id;
+        this.destination = destination;
+        this.selector = selector == null || selector.isBlank() ? null : selector;
+        this.noLocal = noLocal;
+        this.kind = kind;
+        this.subscriptionName = subscriptionName;
+        this.prefetch = prefetch;
+    }
+
+    long id() {
+        return id;
+    }
+
+    void open() throws JMSException {
+        JmsConnection c = session.connection();
+        c.register(this);
+        try {
+            c.transport().call(new CreateConsumerFrame(session.id(), id, destination.toWire(), selector, noLocal, kind,
+                    subscriptionName, prefetch), c.requestTimeout(), "CREATE_CONSUMER on " + destination);
+        } catch (JMSException | RuntimeException e) {
+            c.unregister(this);
+            throw e;
+        }
+    }
+
+    private void checkClosed() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("The consumer is closed");
+        }
+        session.checkClosed();
+    }
+
+    // ---- from the I/O thread ----
+
+    void onDeliver(DeliverFrame d) {
+        lock.lock();
+        try {
+            buffer.add(d);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null) {
+            session.scheduleDispatch();
+        }
+    }
+
+    void onConnectionLost() {
+        connectionLost = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- MessageConsumer ----
+
+    @Override
+    public String getMessageSelector() throws JMSException {
+        checkClosed();
+        return selector;
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkClosed();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener messageListener) throws JMSException {
+        checkClosed();
+        this.listener = messageListener;
+        if (messageListener != null) {
+            session.scheduleDispatch();
+        }
+    }
+
+    @Override
+    public Message receive() throws JMSException {
+        return receive(0);
+    }
+
+    @Override
+    public Message receive(long timeout) throws JMSException {
+        return doReceive(timeout <= 0 ? Long.MAX_VALUE : timeout);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException {
+        return doReceive(-1);
+    }
+
+    /** {@code timeoutMillis}: -1 no wait, Long.MAX_VALUE forever. */
+    private Message doReceive(long timeoutMillis) throws JMSException {
+        checkClosed();
+        if (listener != null) {
+            throw new IllegalStateException("cannot receive() on a consumer that has a MessageListener");
+        }
+        long deadline = timeoutMillis == Long.MAX_VALUE || timeoutMillis < 0 ? timeoutMillis : System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            if (prefetch == 0 && session.connection().isStarted() && isBufferEmpty()) {
+                pull(deadline);
+            }
+            DeliverFrame d = take(deadline);
+            if (d == null) {
+                return null;
+            }
+            JmsMessage m = JmsMessage.fromWire(d.message(), d.deliveryCount());
+            if (d.message().isExpired(System.currentTimeMillis())) {
+                session.discard(d.deliveryId());
+                creditOne();
+                continue;
+            }
+            prepare(m);
+            session.afterConsumed(d.deliveryId());
+            creditOne();
+            return m;
+        }
+    }
+
+    private void pull(long deadline) throws JMSException {
+        long wait = deadline == Long.MAX_VALUE ? -1 : deadline < 0 ? 0 : Math.max(0, deadline - System.currentTimeMillis());
+        JmsConnection c = session.connection();
+        long answerTimeout = wait < 0 ? 0 : wait + c.requestTimeout();
+        c.transport().await(c.transport().request(new PullFrame(id, wait)), answerTimeout, "PULL");
+    }
+
+    private boolean isBufferEmpty() {
+        lock.lock();
+        try {
+            return buffer.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for a delivery while the connection is started; null at the deadline or on close. */
+    private DeliverFrame take(long deadline) throws JMSException {
+        lock.lock();
+        try {
+            while (true) {
+                if (closed || session.isClosed()) {
+                    return null;
+                }
+                if (connectionLost) {
+                    throw new JMSException("the connection to the broker was lost");
+                }
+                if (session.connection().isStarted() && !buffer.isEmpty()) {
+                    return buffer.poll();
+                }
+                if (deadline < 0) {
+                    return null;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    changed.await(100, TimeUnit.MILLISECONDS);
+                } else {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    changed.await(Math.min(left, 100), TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void prepare(JmsMessage m) {
+        if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+            m.setAcknowledgeCallback(session::acknowledgeAll);
+        }
+    }
+
+    private void creditOne() {
+        if (prefetch == 0) {
+            return;
+        }
+        int grant = 0;
+        lock.lock();
+        try {
+            consumedSinceCredit++;
+            if (consumedSinceCredit >= Math.max(1, prefetch / 2)) {
+                grant = consumedSinceCredit;
+                consumedSinceCredit = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (grant > 0 && !closed) {
+            session.connection().transport().send(new CreditFrame(id, grant));
+        }
+    }
+
+    /** On the session's delivery thread: gives one buffered message to the listener; false if none. */
+    boolean deliverOneToListener() {
+        MessageListener l = listener;
+        if (l == null || closed) {
+            return false;
+        }
+        DeliverFrame d;
+        lock.lock();
+        try {
+            d = buffer.poll();
+        } finally {
+            lock.unlock();
+        }
+        if (d == null) {
+            return false;
+        }
+        try {
+            if (d.message().isExpired(System.currentTimeMillis())) {
+                session.discard(d.deliveryId());
+                creditOne();
+                return true;
+            }
+            JmsMessage m = JmsMessage.fromWire(d.message(), d.deliveryCount());
+            prepare(m);
+            int mode = session.ackMode();
+            try {
+                l.onMessage(m);
+            } catch (RuntimeException e) {
+                LOG.warn("MessageListener of consumer {} on {} threw; the message will be redelivered", id, destination, e);
+                if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
+                    creditOne();
+                    session.redeliver(d.deliveryId(), this);
+                    return true;
+                }
+            }
+            session.afterConsumed(d.deliveryId());
+            creditOne();
+        } catch (JMSException e) {
+            LOG.warn("acknowledging a delivery to consumer {} failed: {}", id, e.getMessage());
+        }
+        return true;
+    }
+
+    /** Empties the buffer (rollback, recover, close) and returns the delivery ids, in order. */
+    List<Long> drainBuffer() {
+        lock.lock();
+        try {
+            List<Long> ids = new ArrayList<>(buffer.size());
+            for (DeliverFrame d : buffer) {
+                ids.add(d.deliveryId());
+            }
+            buffer.clear();
+            return ids;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After released deliveries went back: the broker restores their credit; nothing to send. */
+    void restoreCredit() {
+        session.scheduleDispatch();
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (!session.isDeliveryThread()) {
+            session.awaitListenerIdle();
+        }
+        closeFromSession(session.connection().transport().isOpen());
+    }
+
+    void closeFromSession(boolean tellBroker) throws JMSException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listener = null;
+        List<Long> released = drainBuffer();
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        JmsConnection c = session.connection();
+        c.unregister(this);
+        session.remove(this);
+        if (tellBroker) {
+            c.transport().call(new CloseConsumerFrame(id, released.stream().mapToLong(Long::longValue).toArray()),
+                    c.requestTimeout(), "CLOSE_CONSUMER");
+        }
+    }
+
+    // ---- QueueReceiver / TopicSubscriber ----
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkClosed();
+        return destination instanceof Queue q ? q : null;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkClosed();
+        return destination instanceof Topic t ? t : null;
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException {
+        checkClosed();
+        return noLocal;
+    }
+
+    @Override
+    public String toString() {
+        return "JmsMessageConsumer[" + id + " on " + destination + "]";
+    }
+}

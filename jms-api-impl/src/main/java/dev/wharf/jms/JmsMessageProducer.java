@@ -1,0 +1,371 @@
+package dev.wharf.jms;
+
+import dev.wharf.jms.message.JmsMessage;
+import dev.wharf.protocol.Frame;
+import dev.wharf.protocol.WireMessage;
+import dev.wharf.protocol.frame.CloseProducerFrame;
+import dev.wharf.protocol.frame.CreateProducerFrame;
+import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.SendFrame;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueSender;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A message producer, for a fixed destination or anonymous. A send sets the JMS headers on the
+ * application's message object, converts it to the wire form, and waits for the broker's
+ * confirmation when the message is persistent or the session transacted; a non-persistent
+ * send outside a transaction does not wait. With a {@link CompletionListener} nothing waits: the
+ * listener runs on the connection's callback thread once the broker confirms.
+ *
+ * <p>Settings are for the application thread of the session (JMS producers are not thread-safe).
+ */
+public class JmsMessageProducer implements QueueSender, TopicPublisher {
+
+    private static final String ID_PREFIX = "ID:" + UUID.randomUUID() + ":";
+    private static final AtomicLong MESSAGE_IDS = new AtomicLong();
+
+    private final JmsSession session;
+    private final long id;
+    private final JmsDestination destination;
+    private final Set<CompletableFuture<Frame>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private int deliveryMode = DeliveryMode.PERSISTENT;
+    private int priority = Message.DEFAULT_PRIORITY;
+    private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
+    private long deliveryDelay = Message.DEFAULT_DELIVERY_DELAY;
+    private boolean disableMessageID;
+    private boolean disableMessageTimestamp;
+
+    JmsMessageProducer(JmsSession session, long id, JmsDestination destination) {
+        this.session = session;
+        this.id = id;
+        this.destination = destination;
+    }
+
+    void open() throws JMSException {
+        JmsConnection c = session.connection();
+        c.transport().call(new CreateProducerFrame(session.id(), id, destination == null ? null : destination.toWire()),
+                c.requestTimeout(), "CREATE_PRODUCER");
+    }
+
+    private void checkClosed() throws IllegalStateException {
+        if (closed || session.isClosed()) {
+            throw new IllegalStateException("The producer is closed");
+        }
+        session.checkClosed();
+    }
+
+    // ---- settings ----
+
+    @Override
+    public void setDisableMessageID(boolean value) throws JMSException {
+        checkClosed();
+        disableMessageID = value;
+    }
+
+    @Override
+    public boolean getDisableMessageID() throws JMSException {
+        checkClosed();
+        return disableMessageID;
+    }
+
+    @Override
+    public void setDisableMessageTimestamp(boolean value) throws JMSException {
+        checkClosed();
+        disableMessageTimestamp = value;
+    }
+
+    @Override
+    public boolean getDisableMessageTimestamp() throws JMSException {
+        checkClosed();
+        return disableMessageTimestamp;
+    }
+
+    @Override
+    public void setDeliveryMode(int mode) throws JMSException {
+        checkClosed();
+        checkDeliveryMode(mode);
+        deliveryMode = mode;
+    }
+
+    @Override
+    public int getDeliveryMode() throws JMSException {
+        checkClosed();
+        return deliveryMode;
+    }
+
+    @Override
+    public void setPriority(int value) throws JMSException {
+        checkClosed();
+        checkPriority(value);
+        priority = value;
+    }
+
+    @Override
+    public int getPriority() throws JMSException {
+        checkClosed();
+        return priority;
+    }
+
+    @Override
+    public void setTimeToLive(long value) throws JMSException {
+        checkClosed();
+        timeToLive = value;
+    }
+
+    @Override
+    public long getTimeToLive() throws JMSException {
+        checkClosed();
+        return timeToLive;
+    }
+
+    @Override
+    public void setDeliveryDelay(long value) throws JMSException {
+        checkClosed();
+        deliveryDelay = value;
+    }
+
+    @Override
+    public long getDeliveryDelay() throws JMSException {
+        checkClosed();
+        return deliveryDelay;
+    }
+
+    @Override
+    public Destination getDestination() throws JMSException {
+        checkClosed();
+        return destination;
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkClosed();
+        return destination instanceof Queue q ? q : null;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkClosed();
+        return destination instanceof Topic t ? t : null;
+    }
+
+    private static void checkDeliveryMode(int mode) throws JMSException {
+        if (mode != DeliveryMode.PERSISTENT && mode != DeliveryMode.NON_PERSISTENT) {
+            throw new JMSException("deliveryMode: " + mode + " (expected: DeliveryMode.PERSISTENT or NON_PERSISTENT)");
+        }
+    }
+
+    private static void checkPriority(int value) throws JMSException {
+        if (value < 0 || value > 9) {
+            throw new JMSException("priority: " + value + " (expected: 0..9)");
+        }
+    }
+
+    // ---- sending ----
+
+    @Override
+    public void send(Message message) throws JMSException {
+        send(message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void send(Message message, int mode, int prio, long ttl) throws JMSException {
+        checkClosed();
+        doSend(fixedDestination(), message, mode, prio, ttl, null);
+    }
+
+    @Override
+    public void send(Destination dest, Message message) throws JMSException {
+        send(dest, message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void send(Destination dest, Message message, int mode, int prio, long ttl) throws JMSException {
+        checkClosed();
+        doSend(anonymousDestination(dest), message, mode, prio, ttl, null);
+    }
+
+    @Override
+    public void send(Message message, CompletionListener listener) throws JMSException {
+        send(message, deliveryMode, priority, timeToLive, listener);
+    }
+
+    @Override
+    public void send(Message message, int mode, int prio, long ttl, CompletionListener listener) throws JMSException {
+        checkClosed();
+        requireListener(listener);
+        doSend(fixedDestination(), message, mode, prio, ttl, listener);
+    }
+
+    @Override
+    public void send(Destination dest, Message message, CompletionListener listener) throws JMSException {
+        send(dest, message, deliveryMode, priority, timeToLive, listener);
+    }
+
+    @Override
+    public void send(Destination dest, Message message, int mode, int prio, long ttl, CompletionListener listener) throws JMSException {
+        checkClosed();
+        requireListener(listener);
+        doSend(anonymousDestination(dest), message, mode, prio, ttl, listener);
+    }
+
+    @Override
+    public void publish(Message message) throws JMSException {
+        send(message);
+    }
+
+    @Override
+    public void publish(Message message, int mode, int prio, long ttl) throws JMSException {
+        send(message, mode, prio, ttl);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message) throws JMSException {
+        send(topic, message);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message, int mode, int prio, long ttl) throws JMSException {
+        send(topic, message, mode, prio, ttl);
+    }
+
+    @Override
+    public void send(Queue queue, Message message) throws JMSException {
+        send((Destination) queue, message);
+    }
+
+    @Override
+    public void send(Queue queue, Message message, int mode, int prio, long ttl) throws JMSException {
+        send((Destination) queue, message, mode, prio, ttl);
+    }
+
+    private static void requireListener(CompletionListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("completionListener: null");
+        }
+    }
+
+    private JmsDestination fixedDestination() throws JMSException {
+        if (destination == null) {
+            throw new UnsupportedOperationException("this producer has no destination: use send(destination, message)");
+        }
+        return destination;
+    }
+
+    private JmsDestination anonymousDestination(Destination dest) throws JMSException {
+        if (destination != null) {
+            throw new UnsupportedOperationException("this producer sends to " + destination + ": use send(message)");
+        }
+        if (dest == null) {
+            throw new InvalidDestinationException("destination: null");
+        }
+        return JmsDestination.of(dest);
+    }
+
+    private void doSend(JmsDestination dest, Message message, int mode, int prio, long ttl, CompletionListener listener)
+            throws JMSException {
+        if (message == null) {
+            throw new MessageFormatException("message: null");
+        }
+        checkDeliveryMode(mode);
+        checkPriority(prio);
+        long now = System.currentTimeMillis();
+        message.setJMSDestination(dest);
+        message.setJMSDeliveryMode(mode);
+        message.setJMSPriority(prio);
+        message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
+        message.setJMSTimestamp(disableMessageTimestamp ? 0 : now);
+        message.setJMSDeliveryTime(now + Math.max(0, deliveryDelay));
+        message.setJMSMessageID(disableMessageID ? null : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
+        JmsMessage ours = message instanceof JmsMessage m ? m : JmsMessage.copyOf(message);
+        JmsConnection c = session.connection();
+        WireMessage wire = ours.toWire(c.connectionId());
+        int size = wire.estimatedSize();
+        if (size > c.maxFrameSize()) {
+            throw new JMSException("message of about " + size + " bytes exceeds the broker's maximum of " + c.maxFrameSize()
+                    + " bytes; send smaller messages or raise the broker's max.frame.size");
+        }
+        SendFrame frame = new SendFrame(session.id(), id, wire);
+        boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
+        if (listener == null && mode == DeliveryMode.NON_PERSISTENT && !transacted) {
+            c.transport().send(frame);
+            return;
+        }
+        CompletableFuture<Frame> answer = c.transport().request(frame);
+        if (listener == null) {
+            c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);
+            return;
+        }
+        pending.add(answer);
+        answer.whenComplete((f, t) -> c.callbacks().execute(() -> {
+            try {
+                if (t != null) {
+                    listener.onException(message, JmsExceptionSupport.toJms(t));
+                } else if (f instanceof ErrorFrame e) {
+                    listener.onException(message, JmsExceptionSupport.fromError(e));
+                } else {
+                    listener.onCompletion(message);
+                }
+            } finally {
+                pending.remove(answer);
+            }
+        }));
+    }
+
+    /** Waits until every asynchronous send of this producer has had its callback (commit and close need this). */
+    void awaitPendingSends() throws JMSException {
+        if (session.connection().callbacksThread()) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + session.connection().requestTimeout();
+        while (!pending.isEmpty()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new JMSException("asynchronous sends still unconfirmed after " + session.connection().requestTimeout() + " ms");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("interrupted while waiting for asynchronous sends");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (session.connection().callbacksThread()) {
+            throw new IllegalStateException("a CompletionListener must not close its own producer");
+        }
+        awaitPendingSends();
+        closed = true;
+        session.remove(this);
+        JmsConnection c = session.connection();
+        if (c.transport().isOpen() && !session.isClosed()) {
+            c.transport().call(new CloseProducerFrame(id), c.requestTimeout(), "CLOSE_PRODUCER");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JmsMessageProducer[" + id + (destination == null ? " anonymous" : " to " + destination) + "]";
+    }
+}

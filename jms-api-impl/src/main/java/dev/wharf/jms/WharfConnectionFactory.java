@@ -1,0 +1,234 @@
+package dev.wharf.jms;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Wharf connection factory: {@code new WharfConnectionFactory("wharf://host:61700")}.
+ *
+ * <p>URL: {@code wharf://host[:port][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms]}.
+ * The same settings are bean properties; a setter overrides the URL. A client id set here is
+ * "administratively configured": connections then refuse {@code setClientID}.
+ *
+ * <p>Thread-safe for creating connections; configure it before sharing it.
+ */
+public class WharfConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The URL used by the no-argument constructor. */
+    public static final String DEFAULT_URL = "wharf://localhost:61700";
+
+    private String url;
+    private String host;
+    private int port;
+    private String clientID;
+    private String user;
+    private String password;
+    private int prefetch = 500;
+    private int connectTimeout = 10_000;
+    private int requestTimeout = 30_000;
+
+    public WharfConnectionFactory() {
+        this(DEFAULT_URL);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the URL is not of the form {@code wharf://host:port}
+     */
+    public WharfConnectionFactory(String url) {
+        setUrl(url);
+    }
+
+    /** Re-reads every setting from a URL. */
+    public final void setUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("url: null or empty (expected: wharf://host:port, e.g. " + DEFAULT_URL + ")");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid Wharf URL '" + url + "': " + e.getMessage() + " (expected: wharf://host:port)", e);
+        }
+        if (!"wharf".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("invalid Wharf URL '" + url + "' (expected: wharf://host:port, e.g. " + DEFAULT_URL + ")");
+        }
+        this.url = url.trim();
+        this.host = uri.getHost();
+        this.port = uri.getPort() == -1 ? 61700 : uri.getPort();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                applyOption(url, key, value);
+            }
+        }
+    }
+
+    private void applyOption(String url, String key, String value) {
+        try {
+            switch (key) {
+                case "prefetch" -> setPrefetch(Integer.parseInt(value));
+                case "clientID" -> setClientID(value);
+                case "user" -> setUser(value);
+                case "password" -> setPassword(value);
+                case "connectTimeout" -> setConnectTimeout(Integer.parseInt(value));
+                case "requestTimeout" -> setRequestTimeout(Integer.parseInt(value));
+                default -> throw new IllegalArgumentException("unknown option '" + key + "' in URL '" + url
+                        + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout)");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + key + "' in URL '" + url + "' is not a number: '" + value + "'", e);
+        }
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public String getClientID() {
+        return clientID;
+    }
+
+    public void setClientID(String clientID) {
+        this.clientID = clientID == null || clientID.isEmpty() ? null : clientID;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public int getPrefetch() {
+        return prefetch;
+    }
+
+    /** Messages the broker may push to each consumer ahead of receive(); 0 makes every receive pull one. */
+    public void setPrefetch(int prefetch) {
+        if (prefetch < 0) {
+            throw new IllegalArgumentException("prefetch: " + prefetch + " (expected: >= 0)");
+        }
+        this.prefetch = prefetch;
+    }
+
+    public int getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(int millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("connectTimeout: " + millis + " (expected: > 0 ms)");
+        }
+        this.connectTimeout = millis;
+    }
+
+    public int getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(int millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("requestTimeout: " + millis + " (expected: > 0 ms)");
+        }
+        this.requestTimeout = millis;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException {
+        return createConnection(user, password);
+    }
+
+    @Override
+    public Connection createConnection(String userName, String pass) throws JMSException {
+        return JmsConnection.open(new ConnectionSettings(host, port, userName, pass, clientID, prefetch, connectTimeout, requestTimeout));
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException {
+        return (QueueConnection) createConnection();
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(String userName, String pass) throws JMSException {
+        return (QueueConnection) createConnection(userName, pass);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException {
+        return (TopicConnection) createConnection();
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(String userName, String pass) throws JMSException {
+        return (TopicConnection) createConnection(userName, pass);
+    }
+
+    @Override
+    public JMSContext createContext() {
+        return createContext(user, password, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(int sessionMode) {
+        return createContext(user, password, sessionMode);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String pass) {
+        return createContext(userName, pass, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String pass, int sessionMode) {
+        JmsContext.checkSessionMode(sessionMode);
+        Connection connection;
+        try {
+            connection = createConnection(userName, pass);
+        } catch (JMSException e) {
+            throw JmsContext.toRuntime(e);
+        }
+        return new JmsContext(connection, sessionMode, true);
+    }
+
+    @Override
+    public String toString() {
+        return "WharfConnectionFactory[" + url + "]";
+    }
+
+    /** Everything a connection needs, fixed when it is created. */
+    record ConnectionSettings(String host, int port, String user, String password, String clientId,
+                              int prefetch, int connectTimeout, int requestTimeout) {
+    }
+
+    static JMSRuntimeException unsupported(String what) {
+        return new JMSRuntimeException(what + " is not supported by Wharf yet");
+    }
+}

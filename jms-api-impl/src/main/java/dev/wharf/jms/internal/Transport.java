@@ -1,0 +1,252 @@
+package dev.wharf.jms.internal;
+
+import dev.wharf.jms.JmsExceptionSupport;
+import dev.wharf.protocol.ErrorCode;
+import dev.wharf.protocol.Frame;
+import dev.wharf.protocol.FrameDecoder;
+import dev.wharf.protocol.FrameEncoder;
+import dev.wharf.protocol.MalformedFrame;
+import dev.wharf.protocol.Packet;
+import dev.wharf.protocol.ProtocolVersion;
+import dev.wharf.protocol.frame.DeliverFrame;
+import dev.wharf.protocol.frame.ErrorFrame;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import jakarta.jms.JMSException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TCP connection to a broker: sends frames, matches answers to requests by correlation
+ * id, and hands deliveries and connection events to a {@link Listener}.
+ *
+ * <p>Thread-safe. The Netty I/O thread completes request futures and calls the listener;
+ * listeners must not block it. All connections of a JVM share one small I/O thread group.
+ */
+public final class Transport {
+
+    /** What the owning connection hears from the I/O thread. */
+    public interface Listener {
+        /** A message for a consumer. Called on the I/O thread: enqueue, don't block. */
+        void onDeliver(DeliverFrame deliver);
+
+        /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
+        void onUnsolicitedError(ErrorFrame error);
+
+        /** The TCP connection is gone; every pending request has failed with {@code cause}. */
+        void onClosed(JMSException cause);
+    }
+
+    private static final EventLoopGroup GROUP = new NioEventLoopGroup(1, new DefaultThreadFactory("wharf-client-io", true));
+
+    private final Channel channel;
+    private final String address;
+    private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong correlation = new AtomicLong();
+    private volatile Listener listener;
+    private volatile boolean closing;
+
+    private Transport(Channel channel, String address) {
+        this.channel = channel;
+        this.address = address;
+    }
+
+    /** Opens a TCP connection; fails with a JMSException naming the address within {@code connectTimeoutMillis}. */
+    public static Transport connect(String host, int port, int connectTimeoutMillis) throws JMSException {
+        String address = "wharf://" + host + ":" + port;
+        Transport[] holder = new Transport[1];
+        Bootstrap bootstrap = new Bootstrap()
+                .group(GROUP)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(Integer.MAX_VALUE), new FrameEncoder(), new Handler(holder));
+                    }
+                });
+        ChannelFuture f = bootstrap.connect(host, port);
+        if (!f.awaitUninterruptibly(connectTimeoutMillis + 1000L) || !f.isSuccess()) {
+            f.channel().close();
+            Throwable cause = f.cause();
+            JMSException e = new JMSException("cannot connect to " + address + ": "
+                    + (cause == null ? "timed out after " + connectTimeoutMillis + " ms" : cause.getMessage())
+                    + "; is a Wharf broker running there?");
+            if (cause instanceof Exception ex) {
+                e.setLinkedException(ex);
+                e.initCause(ex);
+            }
+            throw e;
+        }
+        Transport t = new Transport(f.channel(), address);
+        holder[0] = t;
+        return t;
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public boolean isOpen() {
+        return channel.isActive() && !closing;
+    }
+
+    /** Sends a request; the future completes with the answer frame or fails. */
+    public CompletableFuture<Frame> request(Frame frame) {
+        long id = correlation.incrementAndGet();
+        CompletableFuture<Frame> future = new CompletableFuture<>();
+        pending.put(id, future);
+        if (!channel.isActive()) {
+            pending.remove(id);
+            future.completeExceptionally(lost());
+            return future;
+        }
+        channel.writeAndFlush(new Packet(id, frame)).addListener(w -> {
+            if (!w.isSuccess()) {
+                pending.remove(id);
+                future.completeExceptionally(lost());
+            }
+        });
+        return future;
+    }
+
+    /** Sends a frame that wants no answer. */
+    public void send(Frame frame) {
+        channel.writeAndFlush(new Packet(0, frame));
+    }
+
+    /**
+     * Sends a request and waits for its answer.
+     *
+     * @throws JMSException the broker's error translated, a lost connection, or a timeout naming {@code what}
+     */
+    public Frame call(Frame frame, long timeoutMillis, String what) throws JMSException {
+        return await(request(frame), timeoutMillis, what);
+    }
+
+    /** Waits for an answer; an ERROR answer becomes the matching JMS exception. */
+    public Frame await(CompletableFuture<Frame> future, long timeoutMillis, String what) throws JMSException {
+        Frame answer;
+        try {
+            answer = timeoutMillis > 0 ? future.get(timeoutMillis, TimeUnit.MILLISECONDS) : future.get();
+        } catch (TimeoutException e) {
+            throw new JMSException("no answer from " + address + " to " + what + " within " + timeoutMillis
+                    + " ms; raise requestTimeout or check the broker");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            throw JmsExceptionSupport.toJms(e.getCause());
+        }
+        if (answer instanceof ErrorFrame error) {
+            throw JmsExceptionSupport.fromError(error);
+        }
+        return answer;
+    }
+
+    /** Closes the socket; pending requests fail. */
+    public void close() {
+        closing = true;
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private JMSException lost() {
+        return new JMSException("the connection to " + address + " is closed");
+    }
+
+    private void closed() {
+        JMSException cause = lost();
+        for (Long id : pending.keySet()) {
+            CompletableFuture<Frame> f = pending.remove(id);
+            if (f != null) {
+                f.completeExceptionally(cause);
+            }
+        }
+        Listener l = listener;
+        if (l != null && !closing) {
+            l.onClosed(new JMSException("lost the connection to " + address));
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<Object> {
+        private final Transport[] holder;
+
+        Handler(Transport[] holder) {
+            this.holder = holder;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            Transport t = holder[0];
+            if (t == null) {
+                return;
+            }
+            if (msg instanceof MalformedFrame bad) {
+                Listener l = t.listener;
+                if (l != null) {
+                    l.onUnsolicitedError(new ErrorFrame(ErrorCode.PROTOCOL_ERROR, "bad frame from the broker: " + bad.reason()));
+                }
+                if (bad.fatal()) {
+                    ctx.close();
+                }
+                return;
+            }
+            Packet p = (Packet) msg;
+            if (p.frame() instanceof DeliverFrame d) {
+                Listener l = t.listener;
+                if (l != null) {
+                    l.onDeliver(d);
+                }
+                return;
+            }
+            if (p.correlationId() != 0) {
+                CompletableFuture<Frame> f = t.pending.remove(p.correlationId());
+                if (f != null) {
+                    f.complete(p.frame());
+                }
+                return;
+            }
+            if (p.frame() instanceof ErrorFrame e && t.listener != null) {
+                t.listener.onUnsolicitedError(e);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Transport t = holder[0];
+            if (t != null) {
+                t.closed();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** The default maximum frame size, for callers that check message sizes before sending. */
+    public static int defaultMaxFrameSize() {
+        return ProtocolVersion.DEFAULT_MAX_FRAME_SIZE;
+    }
+}
