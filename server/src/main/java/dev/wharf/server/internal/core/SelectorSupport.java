@@ -22,7 +22,8 @@ public final class SelectorSupport {
             return Selector.ALL;
         }
         try {
-            return Selector.parse(s);
+            // Parse what the user wrote, so the error quotes it exactly.
+            return Selector.parse(text);
         } catch (SelectorSyntaxException e) {
             throw new BrokerException(ErrorCode.INVALID_SELECTOR, e.getMessage());
         } catch (RuntimeException e) {

@@ -1,0 +1,87 @@
+package dev.wharf.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker in its own JVM, started the way the launcher does ({@code dev.wharf.server.WharfBroker}),
+ * so a test can kill it with {@code destroyForcibly()}. Output goes to a file (a pipe loses its
+ * last lines when the process is killed).
+ */
+final class ChildBroker implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    final int port;
+
+    private ChildBroker(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static ProcessBuilder java(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.wharf.server.WharfBroker");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Starts a broker on {@code port} with its data in {@code data} and waits until it accepts connections. */
+    static ChildBroker start(Path data, int port) throws Exception {
+        Path log = Files.createTempFile("wharf-child-broker", ".log");
+        Process p = java("--port", String.valueOf(port), "--host", "localhost", "--data", data.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildBroker b = new ChildBroker(p, log, port);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!b.output().contains("Wharf broker started")) {
+            if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+                String out = b.output();
+                p.destroyForcibly();
+                throw new IllegalStateException("child broker did not start:\n" + out);
+            }
+            Thread.sleep(50);
+        }
+        return b;
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    String url() {
+        return "wharf://localhost:" + port;
+    }
+
+    /** kill -9: no shutdown hook, no flush. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(log);
+    }
+}
