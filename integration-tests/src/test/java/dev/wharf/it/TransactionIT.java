@@ -55,6 +55,30 @@ class TransactionIT extends BrokerTestSupport {
     }
 
     @Test
+    void rollbackKeepsQueueOrderWhileDeliveriesAreStillInFlight() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue q = plain.createQueue(unique("inflight"));
+            MessageProducer p = plain.createProducer(q);
+            for (int i = 0; i < 200; i++) {
+                p.send(plain.createTextMessage("m" + i));
+            }
+            Session tx = connect().createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer c = tx.createConsumer(q);
+            // Consume two while the broker is still streaming the rest into the prefetch window.
+            assertEquals("m0", ((TextMessage) c.receive(5000)).getText());
+            assertEquals("m1", ((TextMessage) c.receive(5000)).getText());
+            tx.rollback();
+            for (int i = 0; i < 200; i++) {
+                TextMessage m = (TextMessage) c.receive(5000);
+                assertEquals("m" + i, m.getText(), "round " + round + ": order after rollback");
+            }
+            tx.commit();
+            assertNull(c.receive(100), "round " + round + ": duplicate after rollback");
+        }
+    }
+
+    @Test
     void consumeAndForwardCommitTogether() throws Exception {
         Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue in = plain.createQueue(unique("in"));

@@ -219,18 +219,36 @@ public class JmsSession implements QueueSession, TopicSession {
         }
         long[] releasedIds = released.stream().mapToLong(Long::longValue).toArray();
         connection.transport().call(rollback ? new RollbackFrame(id, redeliver, releasedIds) : new RecoverFrame(id, redeliver, releasedIds),
-                connection.requestTimeout(), rollback ? "ROLLBACK" : "RECOVER");
+                this::dropInFlight, connection.requestTimeout(), rollback ? "ROLLBACK" : "RECOVER");
         for (JmsMessageConsumer c : consumers) {
             c.restoreCredit();
         }
     }
 
+    /**
+     * On the I/O thread, at the answer to RECOVER or ROLLBACK: the broker has taken back every
+     * delivery of this session the application had not seen, including those still in flight
+     * then. They reached the buffers before the answer; dropping them keeps the order, as the
+     * queues now redeliver from the first returned message.
+     */
+    private void dropInFlight() {
+        for (JmsMessageConsumer c : consumers) {
+            c.drainBuffer();
+        }
+    }
+
     /** Redelivers one delivery at once (a listener threw in AUTO or DUPS_OK mode). */
     void redeliver(long deliveryId, JmsMessageConsumer consumer) throws JMSException {
-        List<Long> released = consumer.drainBuffer();
+        List<Long> released = new ArrayList<>();
+        for (JmsMessageConsumer c : consumers) {
+            released.addAll(c.drainBuffer());
+        }
         long[] releasedIds = released.stream().mapToLong(Long::longValue).toArray();
-        connection.transport().call(new RecoverFrame(id, new long[] {deliveryId}, releasedIds), connection.requestTimeout(), "RECOVER");
-        consumer.restoreCredit();
+        connection.transport().call(new RecoverFrame(id, new long[] {deliveryId}, releasedIds), this::dropInFlight,
+                connection.requestTimeout(), "RECOVER");
+        for (JmsMessageConsumer c : consumers) {
+            c.restoreCredit();
+        }
     }
 
     /** CLIENT_ACKNOWLEDGE: acknowledges every message the session has consumed so far. */

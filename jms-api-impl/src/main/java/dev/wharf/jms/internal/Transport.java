@@ -57,6 +57,7 @@ public final class Transport {
     private final Channel channel;
     private final String address;
     private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Runnable> beforeAnswer = new ConcurrentHashMap<>();
     private final AtomicLong correlation = new AtomicLong();
     private volatile Listener listener;
     private volatile boolean closing;
@@ -113,8 +114,19 @@ public final class Transport {
 
     /** Sends a request; the future completes with the answer frame or fails. */
     public CompletableFuture<Frame> request(Frame frame) {
+        return request(frame, null);
+    }
+
+    /**
+     * Sends a request; {@code onAnswer} runs on the I/O thread when the answer arrives, before any
+     * later frame is handled: a cut between what the peer sent before its answer and after it.
+     */
+    public CompletableFuture<Frame> request(Frame frame, Runnable onAnswer) {
         long id = correlation.incrementAndGet();
         CompletableFuture<Frame> future = new CompletableFuture<>();
+        if (onAnswer != null) {
+            beforeAnswer.put(id, onAnswer);
+        }
         pending.put(id, future);
         if (!channel.isActive()) {
             pending.remove(id);
@@ -142,6 +154,11 @@ public final class Transport {
      */
     public Frame call(Frame frame, long timeoutMillis, String what) throws JMSException {
         return await(request(frame), timeoutMillis, what);
+    }
+
+    /** {@link #call} with an {@code onAnswer} cut, see {@link #request(Frame, Runnable)}. */
+    public Frame call(Frame frame, Runnable onAnswer, long timeoutMillis, String what) throws JMSException {
+        return await(request(frame, onAnswer), timeoutMillis, what);
     }
 
     /** Waits for an answer; an ERROR answer becomes the matching JMS exception. */
@@ -220,6 +237,10 @@ public final class Transport {
                 return;
             }
             if (p.correlationId() != 0) {
+                Runnable hook = t.beforeAnswer.remove(p.correlationId());
+                if (hook != null) {
+                    hook.run();
+                }
                 CompletableFuture<Frame> f = t.pending.remove(p.correlationId());
                 if (f != null) {
                     f.complete(p.frame());

@@ -456,6 +456,16 @@ public final class Broker {
      * delivery count raised, {@code released} ones unchanged.
      */
     public void returnRefs(Collection<MessageRef> redelivered, Collection<MessageRef> released) {
+        for (Queue q : returnRefsQuietly(redelivered, released)) {
+            q.dispatch();
+        }
+    }
+
+    /**
+     * Like {@link #returnRefs(Collection, Collection)} but without dispatching; returns the queues
+     * the caller must dispatch (after answering the request, so the answer comes first).
+     */
+    public Collection<Queue> returnRefsQuietly(Collection<MessageRef> redelivered, Collection<MessageRef> released) {
         Map<Queue, List<MessageRef>> byQueue = new LinkedHashMap<>();
         for (MessageRef ref : redelivered) {
             ref.incrementDeliveryCount();
@@ -465,10 +475,8 @@ public final class Broker {
         for (MessageRef ref : released) {
             byQueue.computeIfAbsent(ref.queue(), q -> new ArrayList<>()).add(ref);
         }
-        byQueue.forEach((q, list) -> {
-            q.addQuietly(list);
-            q.dispatch();
-        });
+        byQueue.forEach(Queue::addQuietly);
+        return byQueue.keySet();
     }
 
     /** A reference left its queue without delivery (expired, queue deleted). */

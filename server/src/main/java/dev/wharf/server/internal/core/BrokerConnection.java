@@ -418,9 +418,10 @@ public final class BrokerConnection implements DeliveryTarget {
         ConsumerEntry entry = consumers.get(f.consumerId());
         if (entry != null) {
             closeConsumer(f.consumerId());
-            giveBack(new long[0], f.releasedDeliveryIds());
+            giveBack(corr, null, new long[0], f.releasedDeliveryIds());
+        } else {
+            ok(corr);
         }
-        ok(corr);
     }
 
     private void closeConsumer(long consumerId) {
@@ -481,17 +482,23 @@ public final class BrokerConnection implements DeliveryTarget {
     }
 
     private void onRecover(long corr, RecoverFrame f) throws BrokerException {
-        session(f.sessionId());
-        giveBack(f.redeliverIds(), f.releasedIds());
-        ok(corr);
+        giveBack(corr, session(f.sessionId()), f.redeliverIds(), f.releasedIds());
     }
 
     /**
      * Takes deliveries back and returns them to their queues in one batch (so they keep their
      * original order): {@code redeliverIds} with a raised delivery count, {@code releasedIds}
-     * (never seen by the application) unchanged and with their consumer's credit restored.
+     * (never seen by the application) unchanged and with their consumer's credit restored. The
+     * answer to the request goes out before the queues dispatch again: every DELIVER the client
+     * receives before that answer was sent before the broker took anything back (a fence the
+     * client can rely on).
+     *
+     * <p>With {@code wholeSession} (recover, rollback) every other unacknowledged delivery of that
+     * session is released too: the client listed all it consumed and acknowledges travel ahead on
+     * this ordered connection, so the rest are still in flight or in its buffers, unseen. The client
+     * drops whatever reaches it before the answer; the queues then redeliver in order.
      */
-    private void giveBack(long[] redeliverIds, long[] releasedIds) {
+    private void giveBack(long corr, ServerSession wholeSession, long[] redeliverIds, long[] releasedIds) {
         for (long id : redeliverIds.length > 0 ? redeliverIds : releasedIds) {
             Delivery d = deliveries.get(id);
             if (d != null && !d.consumer().isClosed()) {
@@ -501,7 +508,21 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         List<MessageRef> redeliver = take(redeliverIds, false);
         List<MessageRef> released = take(releasedIds, true);
-        broker.returnRefs(redeliver, released);
+        if (wholeSession != null) {
+            for (Iterator<Delivery> it = deliveries.values().iterator(); it.hasNext(); ) {
+                Delivery d = it.next();
+                if (d.session() == wholeSession) {
+                    it.remove();
+                    d.consumer().restoreCredit(1);
+                    released.add(d.ref());
+                }
+            }
+        }
+        java.util.Collection<Queue> touched = broker.returnRefsQuietly(redeliver, released);
+        ok(corr);
+        for (Queue q : touched) {
+            q.dispatch();
+        }
     }
 
     private List<MessageRef> take(long[] ids, boolean restoreCredit) {
@@ -542,8 +563,7 @@ public final class BrokerConnection implements DeliveryTarget {
     private void onRollback(long corr, RollbackFrame f) throws BrokerException {
         ServerSession s = session(f.sessionId());
         s.staged().clear();
-        giveBack(f.consumedIds(), f.releasedIds());
-        ok(corr);
+        giveBack(corr, s, f.consumedIds(), f.releasedIds());
     }
 
     // ------------------------------------------------------------------ browsers

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerThread.class);
 
+    /** Actions to run when the current broker task ends (flushes); null off the broker thread. */
+    private static final ThreadLocal<java.util.List<Runnable>> AFTER_TASK = new ThreadLocal<>();
+
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
 
@@ -55,11 +58,36 @@ public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
     }
 
     private static void runSafely(Runnable task) {
+        java.util.List<Runnable> after = new java.util.ArrayList<>();
+        AFTER_TASK.set(after);
         try {
             task.run();
         } catch (RuntimeException | AssertionError e) {
             LOG.error("Unexpected error on the broker thread; the broker goes on", e);
+        } finally {
+            AFTER_TASK.remove();
+            for (Runnable r : after) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Error at the end of a broker task: {}", e.toString());
+                }
+            }
         }
+    }
+
+    /**
+     * Runs {@code action} when the current broker task ends (used to flush each channel once per
+     * task, so the frames a task writes leave together). Returns false, doing nothing, when not
+     * called from a broker task.
+     */
+    public static boolean afterCurrentTask(Runnable action) {
+        java.util.List<Runnable> after = AFTER_TASK.get();
+        if (after == null) {
+            return false;
+        }
+        after.add(action);
+        return true;
     }
 
     /** Runs {@code task} on the broker thread and waits for it; rethrows what it throws. */

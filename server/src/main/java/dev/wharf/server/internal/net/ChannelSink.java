@@ -1,20 +1,24 @@
 package dev.wharf.server.internal.net;
 
 import dev.wharf.protocol.Packet;
+import dev.wharf.server.internal.core.BrokerThread;
 import dev.wharf.server.internal.core.FrameSink;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
 /**
- * A {@link FrameSink} writing to a Netty channel. {@code writeAndFlush} is thread-safe and never
- * blocks: called from the broker thread, Netty queues the write on the channel's event loop, in
- * call order, and a later close is queued after it.
+ * A {@link FrameSink} writing to a Netty channel. Netty's {@code write} and {@code flush} are
+ * thread-safe and never block: called from the broker thread, they are queued on the channel's
+ * event loop in call order, and a later close is queued after them. The frames one broker task
+ * writes are flushed together when the task ends.
  */
 final class ChannelSink implements FrameSink {
 
     private final Channel channel;
     private volatile String name = "?";
+    /** Confined to the broker thread (the only caller of {@link #send}). */
+    private boolean flushPending;
 
     ChannelSink(Channel channel) {
         this.channel = channel;
@@ -31,8 +35,21 @@ final class ChannelSink implements FrameSink {
             if (ConnectionHandler.WIRE.isTraceEnabled()) {
                 ConnectionHandler.WIRE.trace("{} <- {}", name, packet);
             }
-            channel.writeAndFlush(packet, channel.voidPromise());
+            // Written now, flushed once when the broker task ends: an answer and the deliveries
+            // the same task produced leave in one flush.
+            channel.write(packet, channel.voidPromise());
+            if (!flushPending) {
+                flushPending = true;
+                if (!BrokerThread.afterCurrentTask(this::flush)) {
+                    flush();
+                }
+            }
         }
+    }
+
+    private void flush() {
+        flushPending = false;
+        channel.flush();
     }
 
     @Override
