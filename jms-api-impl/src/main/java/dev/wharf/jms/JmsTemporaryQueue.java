@@ -1,25 +1,12 @@
 package dev.wharf.jms;
 
 import dev.wharf.protocol.WireDestination;
-import jakarta.jms.IllegalStateException;
-import jakarta.jms.JMSException;
 import jakarta.jms.TemporaryQueue;
 
-/**
- * A Wharf temporary queue: lives as long as the connection that created it (its owner).
- * Only the owner may create consumers on it or delete it; a copy received in a message (as
- * JMSReplyTo, say) has no owner and cannot be deleted through it.
- *
- * <p>Thread-safe: the deleted flag is volatile, written by {@link #delete()}.
- */
-public class JmsTemporaryQueue extends JmsDestination implements TemporaryQueue {
+/** A Wharf temporary queue; see {@link JmsTemporaryDestination} for its life and ownership. */
+public class JmsTemporaryQueue extends JmsTemporaryDestination implements TemporaryQueue {
 
     private static final long serialVersionUID = 1L;
-
-    // Not serialized: a deserialized copy is not the creating connection's object.
-    private final transient JmsTemporaryDestinationOwner owner;
-    // Written by delete() on the application thread, read by any thread.
-    private volatile boolean deleted;
 
     /**
      * @param name  the name, chosen by the creating connection (temp-queue:&lt;connectionId&gt;:&lt;n&gt;)
@@ -27,39 +14,12 @@ public class JmsTemporaryQueue extends JmsDestination implements TemporaryQueue 
      * @throws IllegalArgumentException if the name is null or empty
      */
     public JmsTemporaryQueue(String name, JmsTemporaryDestinationOwner owner) {
-        super(name, "temporary queue");
-        this.owner = owner;
+        super(name, "temporary queue", owner);
     }
 
     @Override
     public String getQueueName() {
         return getName();
-    }
-
-    /** The connection that created this destination; null if this is not that connection's object. */
-    public JmsTemporaryDestinationOwner owner() {
-        return owner;
-    }
-
-    /** True once {@link #delete()} has succeeded through this object. */
-    public boolean isDeleted() {
-        return deleted;
-    }
-
-    /**
-     * Deletes this destination through its owner, blocking until the broker answers.
-     *
-     * @throws IllegalStateException if this object has no owner (it was received in a message or
-     *         deserialized), or the broker refuses because the destination still has consumers
-     */
-    @Override
-    public void delete() throws JMSException {
-        if (owner == null) {
-            throw new IllegalStateException("only the connection that created temporary destination "
-                    + this + " can delete it; use the TemporaryQueue object that createTemporaryQueue() returned");
-        }
-        owner.deleteTemporaryDestination(this);
-        deleted = true;
     }
 
     @Override
@@ -70,5 +30,10 @@ public class JmsTemporaryQueue extends JmsDestination implements TemporaryQueue 
     @Override
     String prefix() {
         return "temp-queue";
+    }
+
+    @Override
+    String creator() {
+        return "createTemporaryQueue()";
     }
 }
