@@ -172,6 +172,50 @@ class MessageTypesIT extends BrokerTestSupport {
     }
 
     @Test
+    void receiveBodyOfTheWrongTypeLeavesTheMessageFirstInLineInAutoMode() {
+        try (JMSContext ctx = factory.createContext()) {
+            Queue q = ctx.createQueue(unique("body"));
+            ctx.createProducer().send(q, "text");
+            ctx.createProducer().send(q, "second");
+            var consumer = ctx.createConsumer(q);
+            assertThrows(jakarta.jms.MessageFormatRuntimeException.class, () -> consumer.receiveBody(Integer.class, 5000));
+            Message again = consumer.receive(5000);
+            assertEquals("text", assertDoesNotThrowBody(again));
+            assertTrue(!isRedelivered(again), "not a redelivery: as if the failed call had not happened");
+        }
+    }
+
+    @Test
+    void receiveBodyRefusesPlainAndStreamMessagesAndConsumesInClientMode() throws Exception {
+        try (JMSContext ctx = factory.createContext(JMSContext.CLIENT_ACKNOWLEDGE)) {
+            Queue q = ctx.createQueue(unique("plain"));
+            ctx.createProducer().send(q, ctx.createMessage());
+            ctx.createProducer().send(q, "next");
+            var consumer = ctx.createConsumer(q);
+            assertThrows(jakarta.jms.MessageFormatRuntimeException.class, () -> consumer.receiveBody(Object.class, 5000));
+            // CLIENT_ACKNOWLEDGE: the refused message counts as delivered; the next one follows.
+            assertEquals("next", consumer.receiveBody(String.class, 5000));
+            ctx.acknowledge();
+        }
+    }
+
+    private static String assertDoesNotThrowBody(Message m) {
+        try {
+            return m.getBody(String.class);
+        } catch (jakarta.jms.JMSException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean isRedelivered(Message m) {
+        try {
+            return m.getJMSRedelivered();
+        } catch (jakarta.jms.JMSException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void closedContextThrowsTheRuntimeIllegalState() {
         JMSContext ctx = factory.createContext();
         ctx.close();

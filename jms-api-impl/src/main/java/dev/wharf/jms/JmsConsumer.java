@@ -61,17 +61,24 @@ public class JmsConsumer implements JMSConsumer {
 
     @Override
     public <T> T receiveBody(Class<T> c) {
-        return body(receive(), c);
+        return body(c, Long.MAX_VALUE);
     }
 
     @Override
     public <T> T receiveBody(Class<T> c, long timeout) {
-        return body(receive(timeout), c);
+        return body(c, timeout <= 0 ? Long.MAX_VALUE : timeout);
     }
 
     @Override
     public <T> T receiveBodyNoWait(Class<T> c) {
-        return body(receiveNoWait(), c);
+        return body(c, -1);
+    }
+
+    private <T> T body(Class<T> c, long timeoutMillis) {
+        if (consumer instanceof JmsMessageConsumer ours) {
+            return JmsContext.run(() -> ours.receiveBody(c, timeoutMillis));
+        }
+        return body(timeoutMillis < 0 ? receiveNoWait() : timeoutMillis == Long.MAX_VALUE ? receive() : receive(timeoutMillis), c);
     }
 
     private static <T> T body(Message m, Class<T> c) {

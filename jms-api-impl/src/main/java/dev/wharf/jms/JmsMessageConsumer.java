@@ -151,8 +151,40 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         return doReceive(-1);
     }
 
+    /**
+     * JMS 2.0 {@code receiveBody}: the next message's body. A plain Message or a StreamMessage, or
+     * a body not assignable to {@code type}, is a MessageFormatException; in AUTO and DUPS_OK mode
+     * the message then stays first in line, unacknowledged and not marked redelivered, as if the
+     * call had not happened; in CLIENT and transacted mode it counts as consumed.
+     *
+     * @param timeoutMillis -1 no wait, Long.MAX_VALUE forever
+     */
+    <T> T receiveBody(Class<T> type, long timeoutMillis) throws JMSException {
+        JmsMessage m = (JmsMessage) receive(timeoutMillis, message -> bodyProblem(message, type));
+        return m == null ? null : m.getBody(type);
+    }
+
+    private static String bodyProblem(JmsMessage m, Class<?> type) throws JMSException {
+        if (m instanceof jakarta.jms.StreamMessage || !(m instanceof jakarta.jms.TextMessage || m instanceof jakarta.jms.BytesMessage
+                || m instanceof jakarta.jms.MapMessage || m instanceof jakarta.jms.ObjectMessage)) {
+            return "receiveBody cannot return the body of a " + m.getClass().getSimpleName()
+                    + ": only Text, Bytes, Map and Object messages have one it can return";
+        }
+        return m.isBodyAssignableTo(type) ? null : "the body of a " + m.getClass().getSimpleName() + " cannot be assigned to " + type.getName();
+    }
+
+    /** Checks a message before it is consumed; a non-null answer says why it is refused. */
+    @FunctionalInterface
+    private interface Check {
+        String problem(JmsMessage m) throws JMSException;
+    }
+
     /** {@code timeoutMillis}: -1 no wait, Long.MAX_VALUE forever. */
     private Message doReceive(long timeoutMillis) throws JMSException {
+        return receive(timeoutMillis, null);
+    }
+
+    private Message receive(long timeoutMillis, Check check) throws JMSException {
         checkClosed();
         if (listener != null) {
             throw new IllegalStateException("cannot receive() on a consumer that has a MessageListener");
@@ -173,9 +205,31 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 continue;
             }
             prepare(m);
+            String problem = check == null ? null : check.problem(m);
+            if (problem != null) {
+                int mode = session.ackMode();
+                if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
+                    putBack(d);
+                } else {
+                    session.afterConsumed(d.deliveryId());
+                    creditOne();
+                }
+                throw new jakarta.jms.MessageFormatException(problem);
+            }
             session.afterConsumed(d.deliveryId());
             creditOne();
             return m;
+        }
+    }
+
+    /** Returns an unconsumed delivery to the head of the buffer, to be received next. */
+    private void putBack(DeliverFrame d) {
+        lock.lock();
+        try {
+            buffer.addFirst(d);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
