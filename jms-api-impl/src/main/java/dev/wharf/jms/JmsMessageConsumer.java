@@ -317,6 +317,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             return false;
         }
         DeliverFrame d;
+        boolean settled;
         lock.lock();
         try {
             d = buffer.poll();
@@ -335,17 +336,24 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             JmsMessage m = JmsMessage.fromWire(d.message(), d.deliveryCount());
             prepare(m);
             int mode = session.ackMode();
+            boolean threw = false;
+            session.listenerStarted(d.deliveryId());
             try {
                 l.onMessage(m);
             } catch (RuntimeException e) {
+                threw = true;
                 LOG.warn("MessageListener of consumer {} on {} threw; the message will be redelivered", id, destination, e);
-                if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
+            } finally {
+                settled = session.listenerFinished();
+            }
+            if (!settled) {
+                if (threw && (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE)) {
                     creditOne();
                     session.redeliver(d.deliveryId(), this);
                     return true;
                 }
+                session.afterConsumed(d.deliveryId());
             }
-            session.afterConsumed(d.deliveryId());
             creditOne();
         } catch (JMSException e) {
             LOG.warn("acknowledging a delivery to consumer {} failed: {}", id, e.getMessage());

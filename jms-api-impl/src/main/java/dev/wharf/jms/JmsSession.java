@@ -65,6 +65,9 @@ public class JmsSession implements QueueSession, TopicSession {
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final List<Long> consumed = new ArrayList<>();
+    /** The delivery a listener is handling (-1: none) and whether the session settled it already. Guarded by this. */
+    private long listenerDelivery = -1;
+    private boolean listenerDeliveryHandled;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private volatile ExecutorService deliveryExecutor;
@@ -288,10 +291,38 @@ public class JmsSession implements QueueSession, TopicSession {
         }
     }
 
+    /**
+     * Everything the application has consumed and not yet settled: the consumed list, plus the
+     * message a listener is handling right now (commit, rollback, recover or acknowledge called
+     * from onMessage covers that message too; its usual settlement after onMessage is then skipped).
+     */
     private synchronized long[] drainConsumed() {
+        if (listenerDelivery >= 0 && !listenerDeliveryHandled) {
+            consumed.add(listenerDelivery);
+            listenerDeliveryHandled = true;
+        }
         long[] ids = consumed.stream().mapToLong(Long::longValue).toArray();
         consumed.clear();
         return ids;
+    }
+
+    /** The delivery thread is about to call onMessage with this delivery. */
+    synchronized void listenerStarted(long deliveryId) {
+        listenerDelivery = deliveryId;
+        listenerDeliveryHandled = false;
+    }
+
+    /**
+     * onMessage returned (or threw).
+     *
+     * @return true if the listener already settled its message (commit, rollback, recover or
+     *         acknowledge inside onMessage), so it must not be acknowledged or redelivered again
+     */
+    synchronized boolean listenerFinished() {
+        boolean handled = listenerDeliveryHandled;
+        listenerDelivery = -1;
+        listenerDeliveryHandled = false;
+        return handled;
     }
 
     private void awaitPendingSends() throws JMSException {
