@@ -148,6 +148,20 @@ class SelectorTest {
     }
 
     @Test
+    void longRangeEndsAreExactLiteralsWithOrWithoutSuffix() throws Exception {
+        SelectorContext m = message("min", Long.MIN_VALUE, "max", Long.MAX_VALUE);
+        assertTrue(matches("min = " + Long.MIN_VALUE + "L AND max = " + Long.MAX_VALUE + "L", m));
+        assertTrue(matches("min = " + Long.MIN_VALUE + " AND max = " + Long.MAX_VALUE, m));
+        assertTrue(matches("min < -9223372036854775807", m));
+    }
+
+    @Test
+    void twoToThe63WithoutMinusIsOutOfRange() {
+        SelectorSyntaxException e = assertThrows(SelectorSyntaxException.class, () -> Selector.parse("x = 9223372036854775808"));
+        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
     void stringLiteralsUnescapeDoubledQuotes() throws Exception {
         assertTrue(matches("name = 'O''Brien'", message("name", "O'Brien")));
     }

@@ -106,6 +106,10 @@ final class Lexer {
         }
     }
 
+    /** 2^63, one more than Long.MAX_VALUE: the magnitude of Long.MIN_VALUE. */
+    static final java.math.BigInteger TWO_POW_63 = java.math.BigInteger.ONE.shiftLeft(63);
+    private static final String TWO_POW_63_DIGITS = TWO_POW_63.toString();
+
     private Token number(int start) throws SelectorSyntaxException {
         while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '.'
                 || ((text.charAt(pos) == '+' || text.charAt(pos) == '-') && isExponentSign(pos)))) {
@@ -124,6 +128,10 @@ final class Lexer {
                 return new Token(Token.Kind.APPROXIMATE, literal, Double.parseDouble(literal), start);
             }
             String digits = lower.endsWith("l") ? lower.substring(0, lower.length() - 1) : lower;
+            if (digits.equals(TWO_POW_63_DIGITS)) {
+                // Only valid after a minus sign (Long.MIN_VALUE); the parser decides.
+                return new Token(Token.Kind.EXACT, literal, TWO_POW_63, start);
+            }
             long value = digits.length() > 1 && digits.startsWith("0") ? Long.parseLong(digits, 8) : Long.parseLong(digits);
             return new Token(Token.Kind.EXACT, literal, value, start);
         } catch (NumberFormatException e) {

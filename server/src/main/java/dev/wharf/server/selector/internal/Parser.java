@@ -181,6 +181,10 @@ public final class Parser {
     private Expr unary() throws SelectorSyntaxException {
         if (peek().kind() == Token.Kind.MINUS || peek().kind() == Token.Kind.PLUS) {
             Token op = next();
+            if (op.kind() == Token.Kind.MINUS && peek().kind() == Token.Kind.EXACT && Lexer.TWO_POW_63.equals(peek().value())) {
+                next();
+                return new Expr.Literal(Long.MIN_VALUE, Expr.Type.NUMERIC);
+            }
             Expr operand = unary();
             requireNumeric(operand, op);
             if (operand instanceof Expr.Literal lit && lit.value() instanceof Long l) {
@@ -200,6 +204,11 @@ public final class Parser {
             case STRING:
                 return new Expr.Literal(t.value(), Expr.Type.STRING);
             case EXACT:
+                if (Lexer.TWO_POW_63.equals(t.value())) {
+                    throw error(text, "number '" + t.text() + "' is out of range (exact numbers are 64-bit: "
+                            + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")", t.position());
+                }
+                return new Expr.Literal(t.value(), Expr.Type.NUMERIC);
             case APPROXIMATE:
                 return new Expr.Literal(t.value(), Expr.Type.NUMERIC);
             case TRUE:
