@@ -167,6 +167,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted, acknowledgeMode, JmsSession.Domain.ANY);
+    }
+
+    private JmsSession createSession(boolean transacted, int acknowledgeMode, JmsSession.Domain domain) throws JMSException {
         checkClosed();
         markUsed();
         int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
@@ -175,7 +179,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             throw new JMSException("acknowledgeMode: " + acknowledgeMode
                     + " (expected: Session.AUTO_ACKNOWLEDGE, CLIENT_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE or SESSION_TRANSACTED)");
         }
-        JmsSession session = new JmsSession(this, nextId(), mode);
+        JmsSession session = new JmsSession(this, nextId(), mode, domain);
         sessions.add(session);
         session.open();
         if (started) {
@@ -196,12 +200,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, JmsSession.Domain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, JmsSession.Domain.TOPIC);
     }
 
     @Override

@@ -61,6 +61,7 @@ public class JmsSession implements QueueSession, TopicSession {
     private final JmsConnection connection;
     private final long id;
     private final int ackMode;
+    private final Domain domain;
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
@@ -74,10 +75,31 @@ public class JmsSession implements QueueSession, TopicSession {
     private volatile Thread deliveryThread;
     private volatile MessageListener sessionListener;
 
-    JmsSession(JmsConnection connection, long id, int ackMode) {
+    JmsSession(JmsConnection connection, long id, int ackMode, Domain domain) {
         this.connection = connection;
         this.id = id;
         this.ackMode = ackMode;
+        this.domain = domain;
+    }
+
+    /**
+     * What the session was created as. The JMS 1.1 domain interfaces forbid the other domain's
+     * methods: a {@code QueueSession} has no topics, a {@code TopicSession} no queues.
+     */
+    enum Domain {
+        ANY, QUEUE, TOPIC
+    }
+
+    private void forbiddenOnQueueSession(String method) throws IllegalStateException {
+        if (domain == Domain.QUEUE) {
+            throw new IllegalStateException(method + " is not allowed on a QueueSession; use a Session or a TopicSession");
+        }
+    }
+
+    private void forbiddenOnTopicSession(String method) throws IllegalStateException {
+        if (domain == Domain.TOPIC) {
+            throw new IllegalStateException(method + " is not allowed on a TopicSession; use a Session or a QueueSession");
+        }
     }
 
     void open() throws JMSException {
@@ -370,6 +392,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String name, String selector) throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("createSharedConsumer");
         return consumer(requireTopic(topic), selector, false, SubscriptionKind.SHARED, requireName(name));
     }
 
@@ -381,6 +404,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public TopicSubscriber createDurableSubscriber(Topic topic, String name, String selector, boolean noLocal) throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("createDurableSubscriber");
         return consumer(requireTopic(topic), selector, noLocal, SubscriptionKind.DURABLE, requireName(name));
     }
 
@@ -402,6 +426,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String selector) throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("createSharedDurableConsumer");
         return consumer(requireTopic(topic), selector, false, SubscriptionKind.SHARED_DURABLE, requireName(name));
     }
 
@@ -433,6 +458,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String selector) throws JMSException {
         checkClosed();
+        forbiddenOnTopicSession("createBrowser");
         if (queue == null) {
             throw new InvalidDestinationException("queue: null");
         }
@@ -470,6 +496,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkClosed();
+        forbiddenOnTopicSession("createQueue");
         if (queueName == null || queueName.isEmpty()) {
             throw new InvalidDestinationException("queue name: null or empty");
         }
@@ -479,6 +506,7 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("createTopic");
         if (topicName == null || topicName.isEmpty()) {
             throw new InvalidDestinationException("topic name: null or empty");
         }
@@ -488,18 +516,21 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkClosed();
+        forbiddenOnTopicSession("createTemporaryQueue");
         return (TemporaryQueue) connection.createTemporary(true);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("createTemporaryTopic");
         return (TemporaryTopic) connection.createTemporary(false);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkClosed();
+        forbiddenOnQueueSession("unsubscribe");
         connection.transport().call(new dev.wharf.protocol.frame.UnsubscribeFrame(requireName(name)), connection.requestTimeout(), "UNSUBSCRIBE");
     }
 
