@@ -51,6 +51,50 @@ class QueueIT extends BrokerTestSupport {
     }
 
     @Test
+    void consumerOfANeverStartedConnectionDoesNotTakeMessagesFromAStartedOne() throws Exception {
+        // The TCK's jmsconsumertests open a consumer on a connection they never start and
+        // then expect a second, started consumer to get every message.
+        Connection idle = factory.createConnection();
+        try {
+            Session idleSession = idle.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue q = idleSession.createQueue(unique("idle"));
+            MessageConsumer idleConsumer = idleSession.createConsumer(q);
+            Session s = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(q).send(s.createTextMessage("one"));
+            MessageConsumer c = s.createConsumer(q);
+            assertEquals(List.of("one"), texts(c, 1));
+
+            idle.start();
+            s.createProducer(q).send(s.createTextMessage("two"));
+            c.close();
+            TextMessage m = (TextMessage) idleConsumer.receive(5000);
+            assertNotNull(m, "a consumer whose connection was started later must get messages");
+            assertEquals("two", m.getText());
+        } finally {
+            idle.close();
+        }
+    }
+
+    @Test
+    void stoppedConnectionHoldsMessagesForItsConsumersUntilStartedAgain() throws Exception {
+        Connection conn = connect();
+        Session s = conn.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(unique("paused"));
+        MessageConsumer c = s.createConsumer(q);
+        conn.stop();
+        Session other = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        other.createProducer(q).send(other.createTextMessage("held"));
+        MessageConsumer rival = other.createConsumer(q);
+        TextMessage taken = (TextMessage) rival.receive(5000);
+        assertNotNull(taken, "a stopped connection must not hold on to queue messages");
+        assertEquals("held", taken.getText());
+        rival.close();
+        other.createProducer(q).send(other.createTextMessage("after"));
+        conn.start();
+        assertEquals(List.of("after"), texts(c, 1));
+    }
+
+    @Test
     void higherPriorityIsDeliveredFirstAndFifoWithinAPriority() throws Exception {
         Session s = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s.createQueue(unique("prio"));

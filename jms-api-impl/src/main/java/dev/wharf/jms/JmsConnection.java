@@ -9,6 +9,7 @@ import dev.wharf.protocol.frame.DeleteTempDestinationFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.DisconnectFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.SetClientIdFrame;
 import jakarta.jms.ConnectionConsumer;
 import jakarta.jms.ConnectionMetaData;
@@ -61,6 +62,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private volatile String clientId;
     private volatile boolean used;
     private volatile boolean started;
+    /** Orders start() and stop() with their FLOW frames. */
+    private final Object flowLock = new Object();
     private volatile boolean failed;
     private volatile ExceptionListener exceptionListener;
 
@@ -257,7 +260,13 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     public void start() throws JMSException {
         checkClosed();
         markUsed();
-        started = true;
+        synchronized (flowLock) {
+            if (!started) {
+                // The broker hands messages to this connection's consumers from now on.
+                transport.call(new FlowFrame(true), requestTimeout(), "FLOW");
+            }
+            started = true;
+        }
         for (JmsSession s : sessions) {
             s.start();
         }
@@ -270,7 +279,13 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (isListenerThread()) {
             throw new IllegalStateException("a MessageListener must not stop its own connection");
         }
-        started = false;
+        synchronized (flowLock) {
+            if (started) {
+                // Stop the broker first, so it stops feeding consumers that cannot receive now.
+                transport.call(new FlowFrame(false), requestTimeout(), "FLOW");
+            }
+            started = false;
+        }
         for (JmsSession s : sessions) {
             s.awaitListenerIdle();
         }

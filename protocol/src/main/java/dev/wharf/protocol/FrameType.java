@@ -19,6 +19,7 @@ public enum FrameType {
     DISCONNECT(6, DisconnectFrame::decode),
     PING(7, PingFrame::decode),
     PONG(8, PongFrame::decode),
+    FLOW(9, FlowFrame::decode),
     CREATE_SESSION(10, CreateSessionFrame::decode),
     CLOSE_SESSION(11, CloseSessionFrame::decode),
     CREATE_PRODUCER(12, CreateProducerFrame::decode),

@@ -28,6 +28,7 @@ import dev.wharf.protocol.frame.DeleteTempDestinationFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.DisconnectFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.OkFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.PongFrame;
@@ -82,6 +83,8 @@ public final class BrokerConnection implements DeliveryTarget {
 
     private final Map<Long, ServerSession> sessions = new LinkedHashMap<>();
     private final Map<Long, ConsumerEntry> consumers = new LinkedHashMap<>();
+    /** Whether the client started the connection (FLOW); a connection begins stopped. */
+    private boolean started;
     private final Map<Long, BrowserEntry> browsers = new HashMap<>();
     private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
     private final Set<WireDestination> temporaries = new LinkedHashSet<>();
@@ -175,6 +178,7 @@ public final class BrokerConnection implements DeliveryTarget {
             case SET_CLIENT_ID -> onSetClientId(corr, (SetClientIdFrame) frame);
             case DISCONNECT -> onDisconnect(corr, (DisconnectFrame) frame);
             case PING -> onPing(corr, (PingFrame) frame);
+            case FLOW -> onFlow(corr, (FlowFrame) frame);
             case PONG, OK -> { }
             case CREATE_SESSION -> onCreateSession(corr, (CreateSessionFrame) frame);
             case CLOSE_SESSION -> onCloseSession(corr, (CloseSessionFrame) frame);
@@ -399,6 +403,7 @@ public final class BrokerConnection implements DeliveryTarget {
             consumer = new Consumer(f.consumerId(), connectionId, subscription.queue(),
                     Selector.ALL, f.prefetch(), this);
         }
+        consumer.started(started);
         consumers.put(f.consumerId(), new ConsumerEntry(consumer, s, subscription));
         s.consumerIds().add(f.consumerId());
         // Answer first, then attach: the client learns of the consumer before its first DELIVER.
@@ -442,6 +447,15 @@ public final class BrokerConnection implements DeliveryTarget {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "consumer " + id + " does not exist (closed?)");
         }
         return entry.consumer();
+    }
+
+    /** Connection.start() or stop(): only a started connection's consumers are handed messages. */
+    private void onFlow(long corr, FlowFrame f) {
+        started = f.started();
+        ok(corr);
+        for (ConsumerEntry entry : List.copyOf(consumers.values())) {
+            entry.consumer().started(started);
+        }
     }
 
     private void onCredit(CreditFrame f) {

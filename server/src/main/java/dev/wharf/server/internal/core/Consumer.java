@@ -19,6 +19,8 @@ public final class Consumer {
     private final int prefetch;
     private final DeliveryTarget target;
     private int credit;
+    /** False while the consumer's connection is stopped. */
+    private boolean started = true;
     private boolean closed;
     private long pullCorrelationId;
     private boolean pulling;
@@ -63,7 +65,19 @@ public final class Consumer {
 
     /** True if the queue may hand this consumer a message now. */
     boolean ready() {
-        return !closed && (credit > 0 || pulling);
+        return !closed && started && (credit > 0 || pulling);
+    }
+
+    /**
+     * Follows its connection's start and stop: a consumer of a stopped connection gets nothing,
+     * so the other consumers of its queue get those messages.
+     */
+    public void started(boolean value) {
+        boolean wasStarted = started;
+        started = value;
+        if (value && !wasStarted && !closed) {
+            queue.dispatch();
+        }
     }
 
     /** True if the consumer's selector accepts the message. */

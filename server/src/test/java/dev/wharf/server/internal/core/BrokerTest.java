@@ -24,6 +24,7 @@ import dev.wharf.protocol.frame.CreateTempDestinationFrame;
 import dev.wharf.protocol.frame.DeleteTempDestinationFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.RollbackFrame;
 import dev.wharf.protocol.frame.SendFrame;
 import dev.wharf.protocol.frame.SetClientIdFrame;
@@ -55,6 +56,27 @@ class BrokerTest {
         List<DeliverFrame> d = c.takeDeliveries();
         assertEquals(List.of("a", "b"), texts(d.stream().filter(f -> f.consumerId() == 1).toList()));
         assertEquals(List.of("b"), texts(d.stream().filter(f -> f.consumerId() == 2).toList()));
+    }
+
+    @Test
+    void stoppedConnectionReceivesNothingAndLeavesTheMessageToAStartedOne() {
+        TestClient stopped = h.client(null);
+        stopped.ok(new FlowFrame(false));
+        TestClient started = h.client(null);
+        stopped.session(1, 1);
+        started.session(1, 1);
+        stopped.consumer(1, 1, Q, 10);
+        started.send(1, Messages.text(Q, "first", 4, false));
+        started.consumer(1, 1, Q, 10);
+        started.send(1, Messages.text(Q, "second", 4, false));
+        assertEquals(List.of(), texts(stopped.takeDeliveries()));
+        assertEquals(List.of("first", "second"), texts(started.takeDeliveries()));
+
+        started.ok(new FlowFrame(false));
+        started.send(1, Messages.text(Q, "third", 4, false));
+        assertEquals(List.of(), texts(started.takeDeliveries()));
+        stopped.ok(new FlowFrame(true));
+        assertEquals(List.of("third"), texts(stopped.takeDeliveries()));
     }
 
     @Test

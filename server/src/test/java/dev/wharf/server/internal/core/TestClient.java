@@ -11,6 +11,7 @@ import dev.wharf.protocol.SubscriptionKind;
 import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.ConnectFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.CreateConsumerFrame;
 import dev.wharf.protocol.frame.CreateSessionFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
@@ -89,6 +90,7 @@ final class TestClient implements FrameSink {
     TestClient connect(String clientId) {
         Frame answer = request(new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, clientId));
         assertEquals("CONNECTED", answer.type().name());
+        ok(new FlowFrame(true));
         return this;
     }
 

@@ -12,6 +12,7 @@ import dev.wharf.protocol.SubscriptionKind;
 import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.ConnectFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.ConnectedFrame;
 import dev.wharf.protocol.frame.CreateConsumerFrame;
 import dev.wharf.protocol.frame.CreateSessionFrame;
@@ -60,6 +61,8 @@ class BrokerWireTest {
         client.send(new Packet(1, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, null)));
         ConnectedFrame c = assertInstanceOf(ConnectedFrame.class, client.next().frame());
         assertEquals(4096, c.maxFrameSize());
+        client.send(new Packet(1, new FlowFrame(true)));
+        assertInstanceOf(OkFrame.class, client.next().frame());
     }
 
     private static WireMessage message(String text, int bodyBytes) {

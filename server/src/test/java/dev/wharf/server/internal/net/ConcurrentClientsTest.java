@@ -11,6 +11,7 @@ import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.AckFrame;
 import dev.wharf.protocol.frame.ConnectFrame;
+import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.ConnectedFrame;
 import dev.wharf.protocol.frame.CreateConsumerFrame;
 import dev.wharf.protocol.frame.CreateSessionFrame;
@@ -47,6 +48,8 @@ class ConcurrentClientsTest {
     private static void connect(RawClient c) throws InterruptedException {
         c.send(new Packet(1, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, null)));
         assertInstanceOf(ConnectedFrame.class, c.next().frame());
+        c.send(new Packet(1, new FlowFrame(true)));
+        assertInstanceOf(OkFrame.class, c.next().frame());
         c.send(new Packet(2, new CreateSessionFrame(1, 1)));
         assertInstanceOf(OkFrame.class, c.next().frame());
     }
