@@ -86,6 +86,12 @@ public record WireMessage(
                 priority, timestamp, expiration, deliveryTime, type, producerId, newProperties, bodyType, body);
     }
 
+    /** A copy with another expiration (0: never). */
+    public WireMessage withExpiration(long newExpiration) {
+        return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,
+                priority, timestamp, newExpiration, deliveryTime, type, producerId, properties, bodyType, body);
+    }
+
     /** A rough size in bytes, for memory accounting and frame limits. */
     public int estimatedSize() {
         int size = 64 + (body == null ? 0 : body.length);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -29,15 +30,21 @@ import java.util.Set;
  * queues                    (none)      comma-separated queues to declare at start
  * topics                    (none)      comma-separated topics to declare at start
  * broker.name               wharf       the name clients see
+ * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
  * </pre>
+ * {@code PATTERN} is an address (queue or topic name) or a wildcard pattern ({@code #}: any
+ * number of words, {@code *}: one word; see {@code AddressSettingsResolver}), and {@code SETTING}
+ * one of {@link AddressSettings#KEYS}, for example {@code address.orders.#.max-delivery-attempts=3}.
  * Relative paths in a file are resolved against the file's directory.
  */
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
-                           List<String> topics, String brokerName) {
+                           List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings) {
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
             "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name");
+
+    private static final String ADDRESS_PREFIX = "address.";
 
     /** The smallest frame limit accepted. */
     public static final int MIN_FRAME_SIZE = 1024;
@@ -54,12 +61,15 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         }
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+        Objects.requireNonNull(addressSettings, "addressSettings");
+        new dev.wharf.server.internal.core.AddressSettingsResolver(addressSettings); // checks the patterns
+        addressSettings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(addressSettings));
     }
 
     /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
-                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf");
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of());
     }
 
     /**
@@ -84,12 +94,27 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     /** Applies {@code p} over {@code base}; relative paths resolve against {@code dir}. */
     public static BrokerConfig fromProperties(Properties p, BrokerConfig base, Path dir) {
-        for (String key : p.stringPropertyNames()) {
+        Map<String, AddressSettings> perAddress = new java.util.LinkedHashMap<>(base.addressSettings());
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            if (key.startsWith(ADDRESS_PREFIX)) {
+                String rest = key.substring(ADDRESS_PREFIX.length());
+                String setting = AddressSettings.KEYS.stream().filter(k -> rest.endsWith("." + k)).findFirst()
+                        .orElseThrow(() -> new ConfigException("'" + key + "': expected address.PATTERN.SETTING with SETTING one of: "
+                                + String.join(", ", AddressSettings.KEYS)));
+                String pattern = rest.substring(0, rest.length() - setting.length() - 1);
+                String v = value(p, key);
+                try {
+                    perAddress.put(pattern, perAddress.getOrDefault(pattern, AddressSettings.UNSET).with(setting, v));
+                } catch (ConfigException e) {
+                    throw new ConfigException(key + ": " + e.getMessage());
+                }
+                continue;
+            }
             if (!KEYS.contains(key)) {
                 throw new ConfigException("unknown key '" + key + "' (expected one of: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
-        BrokerConfig c = base;
+        BrokerConfig c = base.withAddressSettings(perAddress);
         String v;
         if ((v = value(p, "port")) != null) {
             c = c.withPort(parseInt("port", v));
@@ -166,52 +191,58 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings);
+    }
+
+    /** @param byPattern settings by address pattern, replacing the current ones */
+    public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

@@ -3,6 +3,7 @@ package dev.wharf.server;
 import dev.wharf.journal.Journal;
 import dev.wharf.server.internal.core.Broker;
 import dev.wharf.server.internal.core.BrokerConnection;
+import dev.wharf.server.internal.core.AddressSettingsResolver;
 import dev.wharf.server.internal.core.BrokerSettings;
 import dev.wharf.server.internal.core.BrokerThread;
 import dev.wharf.server.internal.net.Acceptor;
@@ -12,6 +13,7 @@ import dev.wharf.server.internal.store.JournalStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +89,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             JournalStore.Recovered recovered = store.open();
             thread = new BrokerThread("wharf-broker");
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
-                    config.autoCreateDestinations()), store, users, Clock.systemUTC(), thread);
+                    config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings())), store, users, Clock.systemUTC(), thread);
             thread.runAndWait(() -> {
                 broker.recover(recovered);
                 config.queues().forEach(broker::declareQueue);
@@ -130,6 +132,38 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("The broker is not started");
         }
         return boundPort;
+    }
+
+    /**
+     * A snapshot of the queue {@code name}, or null if there is no such queue.
+     *
+     * @throws IllegalStateException if the broker is not started
+     */
+    public QueueStats queueStats(String name) {
+        return onBrokerThread(b -> {
+            dev.wharf.server.internal.core.Queue q = b.findQueue(name);
+            return q == null ? null : new QueueStats(name, q.size(), q.inFlightCount(), q.consumerCount(), q.expiredCount());
+        });
+    }
+
+    /** Messages moved to a dead-letter queue since the start. */
+    public long deadLetteredCount() {
+        return onBrokerThread(Broker::deadLetteredCount);
+    }
+
+    private synchronized <T> T onBrokerThread(java.util.function.Function<Broker, T> query) {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("The broker is not started");
+        }
+        Broker b = broker;
+        java.util.concurrent.atomic.AtomicReference<T> out = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            thread.runAndWait(() -> out.set(query.apply(b)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the broker thread", e);
+        }
+        return out.get();
     }
 
     /** The URL clients connect to: {@code wharf://localhost:<port>} when listening on all interfaces. */
@@ -262,6 +296,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** The broker name clients see (default "wharf"). */
         public Builder brokerName(String name) {
             config = config.withBrokerName(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /**
+         * Sets the redelivery, dead-letter and expiry settings of the addresses matching
+         * {@code pattern} (see {@link BrokerConfig}); fields left null fall back to less specific
+         * patterns and the defaults.
+         */
+        public Builder addressSettings(String pattern, AddressSettings settings) {
+            Map<String, AddressSettings> all = new java.util.LinkedHashMap<>(config.addressSettings());
+            all.put(Objects.requireNonNull(pattern, "pattern"), Objects.requireNonNull(settings, "settings"));
+            config = config.withAddressSettings(all);
             return this;
         }
 

@@ -3,7 +3,9 @@ package dev.wharf.server.internal.core;
 import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.SubscriptionKind;
 import dev.wharf.protocol.WireDestination;
+import dev.wharf.protocol.WharfProperties;
 import dev.wharf.protocol.WireMessage;
+import dev.wharf.server.AddressSettings;
 import dev.wharf.server.internal.security.UserStore;
 import dev.wharf.server.internal.store.JournalStore;
 import dev.wharf.server.internal.store.QueueRecord;
@@ -54,6 +56,7 @@ public final class Broker {
     private final Subscriptions subscriptions;
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
+    private long deadLettered;
 
     /**
      * @param users null when authentication is off
@@ -64,7 +67,17 @@ public final class Broker {
         this.users = users;
         this.clock = clock;
         this.scheduler = scheduler;
-        this.queueContext = new QueueContext(clock, scheduler, this::dropped);
+        this.queueContext = new QueueContext(clock, scheduler, new QueueContext.DropListener() {
+            @Override
+            public void dropped(MessageRef ref) {
+                Broker.this.dropped(ref);
+            }
+
+            @Override
+            public void expired(MessageRef ref) {
+                Broker.this.expired(ref);
+            }
+        });
         this.subscriptions = new Subscriptions(store, queueContext);
     }
 
@@ -467,8 +480,20 @@ public final class Broker {
      */
     public Collection<Queue> returnRefsQuietly(Collection<MessageRef> redelivered, Collection<MessageRef> released) {
         Map<Queue, List<MessageRef>> byQueue = new LinkedHashMap<>();
+        long now = clock.millis();
         for (MessageRef ref : redelivered) {
+            int attempts = ref.deliveryCount();
+            AddressSettings s = settingsOf(ref);
+            if (s.attemptsExhausted(attempts)) {
+                MessageRef moved = deadLetter(ref, s, attempts);
+                if (moved != null) {
+                    byQueue.computeIfAbsent(moved.queue(), q -> new ArrayList<>()).add(moved);
+                    continue;
+                }
+            }
             ref.incrementDeliveryCount();
+            long delay = s.redeliveryDelayAfter(attempts);
+            ref.notBefore(delay > 0 ? now + delay : 0);
             store.updateDeliveryCount(ref);
             byQueue.computeIfAbsent(ref.queue(), q -> new ArrayList<>()).add(ref);
         }
@@ -477,6 +502,100 @@ public final class Broker {
         }
         byQueue.forEach(Queue::addQuietly);
         return byQueue.keySet();
+    }
+
+    /** The settings of the address a reference's message was sent to. */
+    private AddressSettings settingsOf(MessageRef ref) {
+        WireDestination d = ref.message().wire().destination();
+        return settings.addressSettings().resolve(d == null ? ref.queue().name() : d.name());
+    }
+
+    /**
+     * Moves a reference that used up its delivery attempts to its dead-letter queue; returns the
+     * new reference (added to that queue without dispatching), or null when the message stays
+     * where it is (it is already in its dead-letter queue, or the move failed).
+     */
+    private MessageRef deadLetter(MessageRef ref, AddressSettings s, int attempts) {
+        String reason = "delivered " + attempts + " times, max-delivery-attempts is " + s.maxDeliveryAttempts();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(WharfProperties.DELIVERY_ATTEMPTS, attempts);
+        extra.put(WharfProperties.MOVE_REASON, reason);
+        MessageRef moved = move(ref, s.deadLetterAddress(), extra, false);
+        if (moved != null) {
+            deadLettered++;
+            LOG.debug("Dead-lettered message {} from {} to {}: {}", ref.message().wire().messageId(), ref.queue().name(),
+                    s.deadLetterAddress(), reason);
+        }
+        return moved;
+    }
+
+    /** An expired reference, already out of its queue: to the expiry queue if there is one, else dropped. */
+    private void expired(MessageRef ref) {
+        String target = settingsOf(ref).expiryQueue();
+        if (target != null) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put(WharfProperties.ORIGINAL_EXPIRATION, ref.message().wire().expiration());
+            extra.put(WharfProperties.MOVE_REASON, "expired");
+            MessageRef moved = move(ref, target, extra, true);
+            if (moved != null) {
+                moved.queue().add(moved);
+                return;
+            }
+        }
+        dropped(ref);
+    }
+
+    /**
+     * Copies a reference's message to the queue {@code targetName} (created if missing, whatever
+     * auto-creation says) with {@code extra} properties and the original destination, and removes
+     * the reference, both in one journal transaction. Returns the new reference, not yet added to
+     * its queue, or null if the target is the reference's own queue or the copy cannot be stored.
+     */
+    private MessageRef move(MessageRef ref, String targetName, Map<String, Object> extra, boolean clearExpiration) {
+        Queue target = queues.get(targetName);
+        if (target == ref.queue()) {
+            return null;
+        }
+        WireMessage w = ref.message().wire();
+        Map<String, Object> props = new LinkedHashMap<>(w.properties());
+        if (w.destination() != null) {
+            props.put(WharfProperties.ORIGINAL_DESTINATION, WharfProperties.describe(w.destination()));
+        }
+        props.put(WharfProperties.ORIGINAL_QUEUE, ref.queue().name());
+        props.putAll(extra);
+        WireMessage copy = w.withDestination(WireDestination.queue(targetName)).withProperties(props);
+        if (clearExpiration) {
+            copy = copy.withExpiration(0);
+        }
+        StoredMessage m = new StoredMessage(copy, ref.message().senderConnectionId(), ref.message().senderClientId());
+        if (target == null) {
+            target = createQueue(targetName);
+        }
+        MessageRef moved = new MessageRef(m, target, store.nextId(), copy.isPersistent() && target.isDurable(), 1);
+        StoreTransaction tx = store.begin();
+        if (moved.isJournaled()) {
+            try {
+                tx.addMessage(m, store.encode(m), List.of(moved));
+            } catch (BrokerException e) {
+                LOG.warn("Could not move message {} from {} to {}: {}", w.messageId(), ref.queue().name(), targetName,
+                        e.getMessage());
+                tx.rollback();
+                return null;
+            }
+        }
+        ref.queue().settled(ref);
+        tx.removeRef(ref);
+        tx.commit().exceptionally(e -> {
+            LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
+                    targetName, e.toString());
+            return null;
+        });
+        return moved;
+    }
+
+    /** Messages moved to a dead-letter queue since the start. */
+    public long deadLetteredCount() {
+        return deadLettered;
     }
 
     /** A reference left its queue without delivery (expired, queue deleted). */

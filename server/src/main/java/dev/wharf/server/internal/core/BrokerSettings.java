@@ -7,6 +7,13 @@ package dev.wharf.server.internal.core;
  * @param brokerVersion the product version sent in CONNECTED
  * @param maxFrameSize the largest frame accepted, sent in CONNECTED
  * @param autoCreateDestinations whether unknown queues and topics are created on first use
+ * @param addressSettings redelivery, dead-letter and expiry settings per address
  */
-public record BrokerSettings(String brokerName, String brokerVersion, int maxFrameSize, boolean autoCreateDestinations) {
+public record BrokerSettings(String brokerName, String brokerVersion, int maxFrameSize, boolean autoCreateDestinations,
+                             AddressSettingsResolver addressSettings) {
+
+    /** With the default settings for every address. */
+    public BrokerSettings(String brokerName, String brokerVersion, int maxFrameSize, boolean autoCreateDestinations) {
+        this(brokerName, brokerVersion, maxFrameSize, autoCreateDestinations, AddressSettingsResolver.defaults());
+    }
 }

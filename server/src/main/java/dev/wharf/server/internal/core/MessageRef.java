@@ -24,6 +24,7 @@ public final class MessageRef {
     private final long seq;
     private final boolean journaled;
     private int deliveryCount;
+    private long notBefore;
 
     /**
      * @param seq a broker-wide increasing id; also the REF record id when journaled
@@ -60,6 +61,18 @@ public final class MessageRef {
 
     public void incrementDeliveryCount() {
         deliveryCount++;
+    }
+
+    /**
+     * The earliest time (ms since the epoch) this reference may be delivered again: set by a
+     * redelivery delay, 0 for none. Not journaled: after a restart the message is due at once.
+     */
+    public long notBefore() {
+        return notBefore;
+    }
+
+    public void notBefore(long epochMillis) {
+        this.notBefore = epochMillis;
     }
 
     @Override

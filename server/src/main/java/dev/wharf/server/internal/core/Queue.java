@@ -16,8 +16,9 @@ import java.util.TreeSet;
  * and whose selector accepts them; a message no ready consumer accepts stays where it is for
  * the next one.
  *
- * <p>Delivery delay: a reference whose {@code deliveryTime} is in the future is skipped and the
- * queue schedules a wake-up for it. Expiry: an expired reference met while dispatching or
+ * <p>Delivery delay: a reference whose {@code deliveryTime} (or redelivery delay,
+ * {@link MessageRef#notBefore()}) is in the future is skipped and the queue schedules a wake-up
+ * for it. Expiry: an expired reference met while dispatching or
  * browsing is removed, counted, and reported to the {@link QueueContext.DropListener}.
  *
  * <p>Not thread-safe. All broker state, every queue included, is confined to the single broker
@@ -167,7 +168,7 @@ public final class Queue {
                     expire(ref);
                     continue;
                 }
-                long due = ref.message().wire().deliveryTime();
+                long due = Math.max(ref.message().wire().deliveryTime(), ref.notBefore());
                 if (due > now) {
                     nextDue = Math.min(nextDue, due);
                     continue;
@@ -225,7 +226,7 @@ public final class Queue {
 
     private void expire(MessageRef ref) {
         expiredCount++;
-        context.dropListener().dropped(ref);
+        context.dropListener().expired(ref);
     }
 
     /** Drops every waiting expired reference (the periodic sweep); returns how many. */

@@ -16,9 +16,15 @@ public record QueueContext(Clock clock, Scheduler scheduler, DropListener dropLi
         Objects.requireNonNull(dropListener, "dropListener");
     }
 
-    /** Told when a reference is dropped; runs on the broker thread. */
+    /** Told when a reference leaves its queue undelivered; runs on the broker thread. */
     @FunctionalInterface
     public interface DropListener {
+        /** The reference is gone (its queue was deleted, or it expired and goes nowhere). */
         void dropped(MessageRef ref);
+
+        /** The reference expired; by default it is simply dropped. */
+        default void expired(MessageRef ref) {
+            dropped(ref);
+        }
     }
 }

@@ -25,6 +25,7 @@ import dev.wharf.protocol.frame.DeleteTempDestinationFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
 import dev.wharf.protocol.frame.FlowFrame;
+import dev.wharf.protocol.frame.RecoverFrame;
 import dev.wharf.protocol.frame.RollbackFrame;
 import dev.wharf.protocol.frame.SendFrame;
 import dev.wharf.protocol.frame.SetClientIdFrame;
@@ -77,6 +78,29 @@ class BrokerTest {
         assertEquals(List.of(), texts(started.takeDeliveries()));
         stopped.ok(new FlowFrame(true));
         assertEquals(List.of("third"), texts(stopped.takeDeliveries()));
+    }
+
+    @Test
+    void tenthFailedDeliveryMovesTheMessageToDLQByDefault() {
+        TestClient c = h.client(null);
+        c.session(1, 2);
+        c.consumer(1, 1, Q, 10);
+        c.send(1, Messages.text(Q, "poison", 4, true));
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            List<DeliverFrame> d = c.takeDeliveries();
+            assertEquals(List.of("poison"), texts(d), "attempt " + attempt);
+            assertEquals(attempt, d.get(0).deliveryCount());
+            c.ok(new RecoverFrame(1, ids(d), new long[0]));
+        }
+        assertEquals(List.of(), texts(c.takeDeliveries()));
+        assertEquals(0, h.broker.findQueue("q").size() + h.broker.findQueue("q").inFlightCount());
+        assertEquals(1, h.broker.findQueue("DLQ").size());
+        assertEquals(1, h.broker.deadLetteredCount());
+        c.consumer(1, 2, WireDestination.queue("DLQ"), 10);
+        DeliverFrame dead = c.takeDeliveries().get(0);
+        assertEquals("queue:q", dead.message().properties().get("WHARF_ORIG_DESTINATION"));
+        assertEquals(10, dead.message().properties().get("WHARF_DELIVERY_ATTEMPTS"));
+        assertEquals(1, dead.deliveryCount());
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.wharf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.server.internal.core.AddressSettingsResolver;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class AddressSettingsTest {
+
+    private static AddressSettings attempts(int n) {
+        return new AddressSettings(n, null, null, null, null, null);
+    }
+
+    private static AddressSettings dla(String q) {
+        return new AddressSettings(null, null, null, null, q, null);
+    }
+
+    @Test
+    void unconfiguredAddressHasTheDefaults() {
+        AddressSettings s = AddressSettingsResolver.defaults().resolve("orders");
+        assertEquals(10, s.maxDeliveryAttempts());
+        assertEquals("DLQ", s.deadLetterAddress());
+        assertEquals(0, s.redeliveryDelayAfter(3));
+        assertEquals(null, s.expiryQueue());
+    }
+
+    @Test
+    void starMatchesOneWordAndHashAnyNumberIncludingNone() {
+        Map<String, AddressSettings> m = new LinkedHashMap<>();
+        m.put("orders.*", attempts(2));
+        m.put("audit.#", attempts(3));
+        AddressSettingsResolver r = new AddressSettingsResolver(m);
+        assertEquals(2, r.resolve("orders.eu").maxDeliveryAttempts());
+        assertEquals(10, r.resolve("orders").maxDeliveryAttempts());
+        assertEquals(10, r.resolve("orders.eu.north").maxDeliveryAttempts());
+        assertEquals(3, r.resolve("audit").maxDeliveryAttempts());
+        assertEquals(3, r.resolve("audit.a.b.c").maxDeliveryAttempts());
+        assertEquals(10, r.resolve("auditing").maxDeliveryAttempts());
+    }
+
+    @Test
+    void moreSpecificPatternWinsFieldByField() {
+        Map<String, AddressSettings> m = new LinkedHashMap<>();
+        m.put("orders.eu", attempts(5));
+        m.put("#", new AddressSettings(7, 100L, null, null, "ALL.DLQ", null));
+        m.put("orders.#", dla("orders.dlq"));
+        m.put("orders.*", attempts(4));
+        AddressSettingsResolver r = new AddressSettingsResolver(m);
+        AddressSettings eu = r.resolve("orders.eu");
+        assertEquals(5, eu.maxDeliveryAttempts(), "the exact address beats orders.* and #");
+        assertEquals("orders.dlq", eu.deadLetterAddress(), "orders.# beats # where the exact one is silent");
+        assertEquals(100L, eu.redeliveryDelayMillis(), "# still fills what nobody else sets");
+        assertEquals(4, r.resolve("orders.us").maxDeliveryAttempts());
+        assertEquals(7, r.resolve("payments").maxDeliveryAttempts());
+        assertEquals("ALL.DLQ", r.resolve("payments").deadLetterAddress());
+    }
+
+    @Test
+    void redeliveryDelayGrowsByTheMultiplierUpToTheMaximum() {
+        AddressSettings s = new AddressSettings(null, 100L, 3.0, 1000L, null, null);
+        assertEquals(100, s.redeliveryDelayAfter(1));
+        assertEquals(300, s.redeliveryDelayAfter(2));
+        assertEquals(900, s.redeliveryDelayAfter(3));
+        assertEquals(1000, s.redeliveryDelayAfter(4));
+        assertEquals(1000, s.redeliveryDelayAfter(Integer.MAX_VALUE));
+        AddressSettings noMax = new AddressSettings(null, 100L, 2.0, null, null, null);
+        assertEquals(1000, noMax.redeliveryDelayAfter(20), "without a maximum, ten times the delay");
+    }
+
+    @Test
+    void attemptsAreExhaustedAtTheMaximumAndNeverWithMinusOne() {
+        assertFalse(attempts(3).attemptsExhausted(2));
+        assertTrue(attempts(3).attemptsExhausted(3));
+        assertFalse(attempts(-1).attemptsExhausted(1_000_000));
+    }
+
+    @Test
+    void nonsenseValuesAreRejectedWithTheKey() {
+        assertTrue(assertThrows(ConfigException.class, () -> attempts(0)).getMessage().contains("max-delivery-attempts"));
+        assertTrue(assertThrows(ConfigException.class, () -> new AddressSettings(null, -5L, null, null, null, null))
+                .getMessage().contains("redelivery-delay-ms"));
+        assertTrue(assertThrows(ConfigException.class, () -> new AddressSettings(null, null, 0.5, null, null, null))
+                .getMessage().contains("redelivery-multiplier"));
+        assertTrue(assertThrows(ConfigException.class, () -> new AddressSettingsResolver(Map.of("orders..eu", attempts(1))))
+                .getMessage().contains("orders..eu"));
+    }
+
+    @Test
+    void configFileSetsAddressSettingsPerPattern() {
+        Properties p = new Properties();
+        p.setProperty("address.orders.#.max-delivery-attempts", "3");
+        p.setProperty("address.orders.#.dead-letter-address", "orders.dlq");
+        p.setProperty("address.orders.#.redelivery-delay-ms", "250");
+        p.setProperty("address.#.expiry-address", "ExpiryQueue");
+        BrokerConfig c = BrokerConfig.fromProperties(p, BrokerConfig.defaults(), Path.of("."));
+        AddressSettings s = new AddressSettingsResolver(c.addressSettings()).resolve("orders.eu");
+        assertEquals(3, s.maxDeliveryAttempts());
+        assertEquals("orders.dlq", s.deadLetterAddress());
+        assertEquals(250, s.redeliveryDelayAfter(1));
+        assertEquals("ExpiryQueue", s.expiryQueue());
+    }
+
+    @Test
+    void unknownAddressSettingIsRejectedListingTheKnownOnes() {
+        Properties p = new Properties();
+        p.setProperty("address.orders.max-attempts", "3");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BrokerConfig.fromProperties(p, BrokerConfig.defaults(), Path.of(".")));
+        assertTrue(e.getMessage().contains("address.orders.max-attempts"), e.getMessage());
+        assertTrue(e.getMessage().contains("max-delivery-attempts"), e.getMessage());
+        Properties bad = new Properties();
+        bad.setProperty("address.orders.max-delivery-attempts", "three");
+        assertTrue(assertThrows(ConfigException.class,
+                () -> BrokerConfig.fromProperties(bad, BrokerConfig.defaults(), Path.of("."))).getMessage().contains("three"));
+    }
+}
