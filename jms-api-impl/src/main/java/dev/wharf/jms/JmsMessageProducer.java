@@ -44,6 +44,8 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
     private final long id;
     private final JmsDestination destination;
     private final Set<CompletableFuture<Frame>> pending = ConcurrentHashMap.newKeySet();
+    /** Asynchronous sends in send order, until their callback is handed to the callback thread. */
+    private final java.util.ArrayDeque<AsyncSend> asyncSends = new java.util.ArrayDeque<>();
     private volatile boolean closed;
     private int deliveryMode = DeliveryMode.PERSISTENT;
     private int priority = Message.DEFAULT_PRIORITY;
@@ -313,19 +315,58 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             return;
         }
         pending.add(answer);
-        answer.whenComplete((f, t) -> c.callbacks().execute(() -> {
-            try {
-                if (t != null) {
-                    listener.onException(message, JmsExceptionSupport.toJms(t));
-                } else if (f instanceof ErrorFrame e) {
-                    listener.onException(message, JmsExceptionSupport.fromError(e));
-                } else {
-                    listener.onCompletion(message);
-                }
-            } finally {
-                pending.remove(answer);
+        AsyncSend send = new AsyncSend(message, listener, answer);
+        synchronized (asyncSends) {
+            asyncSends.add(send);
+        }
+        answer.whenComplete((f, t) -> completed(send, f, t));
+    }
+
+    /** An asynchronous send waiting for its answer, or for earlier sends' callbacks. */
+    private static final class AsyncSend {
+        final Message message;
+        final CompletionListener listener;
+        final CompletableFuture<Frame> answer;
+        Frame frame;
+        Throwable failure;
+        boolean answered;
+
+        AsyncSend(Message message, CompletionListener listener, CompletableFuture<Frame> answer) {
+            this.message = message;
+            this.listener = listener;
+            this.answer = answer;
+        }
+    }
+
+    /**
+     * An answer arrived. Answers may come in any order, but JMS wants a producer's completion
+     * callbacks in send order: hand over every answered send at the head of the line, in order,
+     * to the connection's single callback thread.
+     */
+    private void completed(AsyncSend send, Frame f, Throwable t) {
+        synchronized (asyncSends) {
+            send.frame = f;
+            send.failure = t;
+            send.answered = true;
+            while (!asyncSends.isEmpty() && asyncSends.peek().answered) {
+                AsyncSend next = asyncSends.poll();
+                session.connection().callbacks().execute(() -> callback(next));
             }
-        }));
+        }
+    }
+
+    private void callback(AsyncSend send) {
+        try {
+            if (send.failure != null) {
+                send.listener.onException(send.message, JmsExceptionSupport.toJms(send.failure));
+            } else if (send.frame instanceof ErrorFrame e) {
+                send.listener.onException(send.message, JmsExceptionSupport.fromError(e));
+            } else {
+                send.listener.onCompletion(send.message);
+            }
+        } finally {
+            pending.remove(send.answer);
+        }
     }
 
     /** Waits until every asynchronous send of this producer has had its callback (commit and close need this). */
