@@ -46,10 +46,10 @@ class RedeliveryDeadLetterIT {
 
     private void startBroker() throws Exception {
         broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("retry.#", new AddressSettings(5, 200L, 2.0, null, null, null))
-                .addressSettings("dead.#", new AddressSettings(3, null, null, null, "dead.letters", null))
-                .addressSettings("dead.unlimited", new AddressSettings(-1, null, null, null, null, null))
-                .addressSettings("stale.*", new AddressSettings(null, null, null, null, null, "stale.expired"))
+                .addressSettings("retry.#", new AddressSettings(5, 200L, 2.0, null, null, null, null))
+                .addressSettings("dead.#", new AddressSettings(3, null, null, null, "dead.letters", null, null))
+                .addressSettings("dead.unlimited", new AddressSettings(-1, null, null, null, null, null, null))
+                .addressSettings("stale.*", new AddressSettings(null, null, null, null, null, "stale.expired", null))
                 .build();
         broker.start();
         connection = new WharfConnectionFactory(broker.url()).createConnection();

@@ -17,6 +17,8 @@ import java.util.Objects;
  * max-redelivery-delay-ms            10 x delay     the wait never exceeds this
  * dead-letter-address                DLQ            the queue dead-lettered messages go to
  * expiry-address                     (none)         the queue expired messages go to; none: dropped
+ * id-cache-size                      2000           duplicate ids remembered (and journaled) per
+ *                                                   address; 0: no duplicate detection
  * </pre>
  *
  * @param maxDeliveryAttempts null: unset
@@ -25,19 +27,21 @@ import java.util.Objects;
  * @param maxRedeliveryDelayMillis null: unset
  * @param deadLetterAddress null: unset
  * @param expiryAddress null: unset; the empty string: none (expired messages are dropped)
+ * @param idCacheSize null: unset
  */
 public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayMillis, Double redeliveryMultiplier,
-                              Long maxRedeliveryDelayMillis, String deadLetterAddress, String expiryAddress) {
+                              Long maxRedeliveryDelayMillis, String deadLetterAddress, String expiryAddress,
+                              Integer idCacheSize) {
 
     /** Nothing set. */
-    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null);
+    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null, null);
 
     /** The defaults every address starts from. */
-    public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "");
+    public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "", 2000);
 
     /** The config keys, after {@code address.<pattern>.}. */
     public static final java.util.List<String> KEYS = java.util.List.of("max-delivery-attempts", "redelivery-delay-ms",
-            "redelivery-multiplier", "max-redelivery-delay-ms", "dead-letter-address", "expiry-address");
+            "redelivery-multiplier", "max-redelivery-delay-ms", "dead-letter-address", "expiry-address", "id-cache-size");
 
     public AddressSettings {
         if (maxDeliveryAttempts != null && (maxDeliveryAttempts == 0 || maxDeliveryAttempts < -1)) {
@@ -52,6 +56,9 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         if (maxRedeliveryDelayMillis != null && maxRedeliveryDelayMillis < 0) {
             throw new ConfigException("max-redelivery-delay-ms: " + maxRedeliveryDelayMillis + " (expected: >= 0)");
         }
+        if (idCacheSize != null && idCacheSize < 0) {
+            throw new ConfigException("id-cache-size: " + idCacheSize + " (expected: >= 0)");
+        }
         if (deadLetterAddress != null && deadLetterAddress.isBlank()) {
             throw new ConfigException("dead-letter-address: empty (give a queue name, or max-delivery-attempts=-1)");
         }
@@ -65,7 +72,8 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
                 pick(over.redeliveryMultiplier, redeliveryMultiplier),
                 pick(over.maxRedeliveryDelayMillis, maxRedeliveryDelayMillis),
                 pick(over.deadLetterAddress, deadLetterAddress),
-                pick(over.expiryAddress, expiryAddress));
+                pick(over.expiryAddress, expiryAddress),
+                pick(over.idCacheSize, idCacheSize));
     }
 
     private static <T> T pick(T preferred, T fallback) {
@@ -78,17 +86,20 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         String v = value.trim();
         return switch (key) {
             case "max-delivery-attempts" -> new AddressSettings(BrokerConfig.parseInt(key, v), redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress);
+                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
             case "redelivery-delay-ms" -> new AddressSettings(maxDeliveryAttempts, parseLong(key, v),
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress);
+                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
             case "redelivery-multiplier" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    parseDouble(key, v), maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress);
+                    parseDouble(key, v), maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
             case "max-redelivery-delay-ms" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, parseLong(key, v), deadLetterAddress, expiryAddress);
+                    redeliveryMultiplier, parseLong(key, v), deadLetterAddress, expiryAddress, idCacheSize);
             case "dead-letter-address" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, v, expiryAddress);
+                    redeliveryMultiplier, maxRedeliveryDelayMillis, v, expiryAddress, idCacheSize);
             case "expiry-address" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, v);
+                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, v, idCacheSize);
+            case "id-cache-size" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
+                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress,
+                    BrokerConfig.parseInt(key, v));
             default -> throw new ConfigException("unknown address setting '" + key + "' (expected one of: "
                     + String.join(", ", KEYS) + ")");
         };
@@ -118,6 +129,11 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
     public boolean attemptsExhausted(int attempts) {
         int max = maxDeliveryAttempts == null ? -1 : maxDeliveryAttempts;
         return max > 0 && attempts >= max;
+    }
+
+    /** Duplicate ids to remember for the address; 0 turns duplicate detection off. */
+    public int duplicateIdCacheSize() {
+        return idCacheSize == null ? 0 : idCacheSize;
     }
 
     /** The expiry queue, or null when expired messages are dropped. */

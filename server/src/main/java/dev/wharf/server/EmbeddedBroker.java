@@ -151,6 +151,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return onBrokerThread(Broker::deadLetteredCount);
     }
 
+    /** Messages dropped as duplicates (same duplicate id on the same address) since the start. */
+    public long duplicatesDroppedCount() {
+        return onBrokerThread(Broker::duplicatesDroppedCount);
+    }
+
     private synchronized <T> T onBrokerThread(java.util.function.Function<Broker, T> query) {
         if (state != State.STARTED) {
             throw new IllegalStateException("The broker is not started");

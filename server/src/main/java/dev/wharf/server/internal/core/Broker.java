@@ -57,6 +57,8 @@ public final class Broker {
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private long deadLettered;
+    private long duplicatesDropped;
+    private final DuplicateIds duplicates = new DuplicateIds();
 
     /**
      * @param users null when authentication is off
@@ -151,7 +153,14 @@ public final class Broker {
                     .add(new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount())));
         }
         refsByQueue.forEach(Queue::addQuietly);
-        // 4. Messages no reference points at any more.
+        // 4. Duplicate ids, oldest first, within today's cache sizes.
+        for (StoreRecords.DuplicateIdRecord d : r.duplicateIds()) {
+            int cacheSize = settings.addressSettings().resolve(d.address().name()).duplicateIdCacheSize();
+            for (long evicted : duplicates.add(d.address(), d.duplicateId(), d.id(), cacheSize)) {
+                store.deleteDuplicateId(evicted);
+            }
+        }
+        // 5. Messages no reference points at any more.
         for (StoredMessage m : messages.values()) {
             if (m.journaledRefs() == 0) {
                 store.deleteOrphan(m.journalId());
@@ -377,19 +386,91 @@ public final class Broker {
      */
     public CompletableFuture<Void> send(StoredMessage m) throws BrokerException {
         List<Queue> targets = route(m);
-        if (m.wire().isExpired(clock.millis()) || targets.isEmpty()) {
+        DuplicateKey dup = duplicateKey(m);
+        if (dup != null && duplicates.contains(dup.address(), dup.id())) {
+            duplicatesDropped++;
+            LOG.debug("Dropping duplicate message {} (duplicate id {} on {})", m.wire().messageId(), dup.id(), dup.address());
             return CompletableFuture.completedFuture(null);
         }
-        List<MessageRef> refs = refsFor(m, targets);
+        boolean deliverable = !m.wire().isExpired(clock.millis()) && !targets.isEmpty();
+        if (!deliverable && dup == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<MessageRef> refs = deliverable ? refsFor(m, targets) : List.of();
         List<MessageRef> journaled = journaled(refs);
-        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
-        if (!journaled.isEmpty()) {
-            stored = store.addMessage(m, store.encode(m), journaled);
+        CompletableFuture<Void> stored;
+        if (dup == null) {
+            stored = journaled.isEmpty() ? CompletableFuture.completedFuture(null) : store.addMessage(m, store.encode(m), journaled);
+        } else {
+            // The message and its duplicate id become durable together, or neither does.
+            byte[] encoded = journaled.isEmpty() ? null : store.encode(m);
+            StoreTransaction tx = store.begin();
+            if (encoded != null) {
+                tx.addMessage(m, encoded, journaled);
+            }
+            long recordId = remember(tx, dup);
+            stored = forgetOnFailure(tx.commit(), List.of(dup), List.of(recordId), task -> scheduler.schedule(0, task));
         }
         for (MessageRef ref : refs) {
             ref.queue().add(ref);
         }
         return stored;
+    }
+
+    /** An address and a producer's duplicate id sent to it. */
+    private record DuplicateKey(WireDestination address, String id, int cacheSize) {
+    }
+
+    /** The duplicate id of a message, or null when it has none or its address does not detect duplicates. */
+    private DuplicateKey duplicateKey(StoredMessage m) {
+        Object v = m.wire().properties().get(WharfProperties.DUPLICATE_ID);
+        WireDestination address = m.wire().destination();
+        if (v == null || address == null) {
+            return null;
+        }
+        int cacheSize = settings.addressSettings().resolve(address.name()).duplicateIdCacheSize();
+        if (cacheSize == 0) {
+            return null;
+        }
+        String id = v instanceof byte[] b ? java.util.Base64.getEncoder().encodeToString(b) : String.valueOf(v);
+        return new DuplicateKey(address, id, cacheSize);
+    }
+
+    /** Stages the DUPLICATE_ID record of {@code dup}, caches it, and drops what the cache evicts; returns its record id. */
+    private long remember(StoreTransaction tx, DuplicateKey dup) {
+        long recordId = store.nextId();
+        tx.addDuplicateId(recordId, dup.address(), dup.id());
+        for (long evicted : duplicates.add(dup.address(), dup.id(), recordId, dup.cacheSize())) {
+            store.deleteDuplicateId(evicted);
+        }
+        return recordId;
+    }
+
+    /**
+     * When {@code stored} fails, forgets the duplicate ids it carried (on the broker thread) before
+     * the failure is passed on, so that the producer's retry is not taken for a duplicate.
+     */
+    private CompletableFuture<Void> forgetOnFailure(CompletableFuture<Void> stored, List<DuplicateKey> dups,
+                                                    List<Long> recordIds, java.util.concurrent.Executor brokerThread) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stored.whenComplete((v, e) -> {
+            if (e == null) {
+                done.complete(null);
+                return;
+            }
+            brokerThread.execute(() -> {
+                for (int i = 0; i < dups.size(); i++) {
+                    duplicates.remove(dups.get(i).address(), dups.get(i).id(), recordIds.get(i));
+                }
+                done.completeExceptionally(e);
+            });
+        });
+        return done;
+    }
+
+    /** Messages dropped as duplicates since the start. */
+    public long duplicatesDroppedCount() {
+        return duplicatesDropped;
     }
 
     /** Validates a send to be staged in a transaction (destination, size). */
@@ -408,6 +489,20 @@ public final class Broker {
      */
     public CompletableFuture<Void> commit(List<StoredMessage> sends, List<MessageRef> acked,
                                           java.util.concurrent.Executor executorHop) {
+        List<DuplicateKey> dups = new ArrayList<>();
+        Set<DuplicateKey> inThisTransaction = new java.util.HashSet<>();
+        for (StoredMessage m : sends) {
+            DuplicateKey dup = duplicateKey(m);
+            if (dup != null) {
+                if (duplicates.contains(dup.address(), dup.id()) || !inThisTransaction.add(dup)) {
+                    duplicatesDropped++;
+                    return CompletableFuture.failedFuture(new BrokerException(ErrorCode.TRANSACTION_ROLLED_BACK,
+                            "duplicate message: " + WharfProperties.DUPLICATE_ID + " '" + dup.id() + "' was already sent to "
+                                    + WharfProperties.describe(dup.address())));
+                }
+                dups.add(dup);
+            }
+        }
         StoreTransaction tx = store.begin();
         List<MessageRef> visible = new ArrayList<>();
         long now = clock.millis();
@@ -438,7 +533,11 @@ public final class Broker {
             ref.queue().settled(ref);
             tx.removeRef(ref);
         }
-        return tx.commit().thenRunAsync(() -> {
+        List<Long> recordIds = new ArrayList<>();
+        for (DuplicateKey dup : dups) {
+            recordIds.add(remember(tx, dup));
+        }
+        return forgetOnFailure(tx.commit(), dups, recordIds, executorHop).thenRunAsync(() -> {
             for (MessageRef ref : visible) {
                 ref.queue().add(ref);
             }

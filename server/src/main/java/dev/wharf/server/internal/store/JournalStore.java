@@ -60,7 +60,8 @@ public final class JournalStore implements AutoCloseable {
 
     /** What recovery found, decoded. Records that do not decode are logged and skipped. */
     public record Recovered(List<QueueRecord> queues, Map<Long, WireMessage> messages,
-                            List<StoreRecords.RefRecord> refs, List<PreparedTransaction> prepared) {
+                            List<StoreRecords.RefRecord> refs, List<PreparedTransaction> prepared,
+                            List<StoreRecords.DuplicateIdRecord> duplicateIds) {
     }
 
     /** Opens the journal (blocks: takes the lock and reads the store) and decodes its records. */
@@ -70,12 +71,14 @@ public final class JournalStore implements AutoCloseable {
         List<QueueRecord> queues = new ArrayList<>();
         Map<Long, WireMessage> messages = new LinkedHashMap<>();
         List<StoreRecords.RefRecord> refs = new ArrayList<>();
+        List<StoreRecords.DuplicateIdRecord> duplicateIds = new ArrayList<>();
         for (RecordInfo info : r.records()) {
             try {
                 switch (info.type()) {
                     case StoreRecords.QUEUE -> queues.add(StoreRecords.decodeQueue(info.id(), info.payload()));
                     case StoreRecords.MESSAGE -> messages.put(info.id(), StoreRecords.decodeMessage(info.payload()));
                     case StoreRecords.REF -> refs.add(StoreRecords.decodeRef(info.id(), info.payload()));
+                    case StoreRecords.DUPLICATE_ID -> duplicateIds.add(StoreRecords.decodeDuplicateId(info.id(), info.payload()));
                     default -> LOG.warn("Skipping journal record {} of unknown type {}", info.id(), info.type());
                 }
             } catch (RuntimeException e) {
@@ -91,7 +94,8 @@ public final class JournalStore implements AutoCloseable {
         }
         LOG.info("Recovered {} queues/subscriptions, {} messages, {} references; ids continue above {}",
                 queues.size(), messages.size(), refs.size(), lastId);
-        return new Recovered(queues, messages, refs, r.preparedTransactions());
+        duplicateIds.sort(java.util.Comparator.comparingLong(StoreRecords.DuplicateIdRecord::id));
+        return new Recovered(queues, messages, refs, r.preparedTransactions(), duplicateIds);
     }
 
     /** A new record or transaction id, above every id the journal has seen. */
@@ -166,10 +170,19 @@ public final class JournalStore implements AutoCloseable {
         return new StoreTransaction(this, journal);
     }
 
+    /** Deletes a duplicate id record that fell out of its cache (not forced). */
+    public void deleteDuplicateId(long id) {
+        deleteQuietly(id, "duplicate id record");
+    }
+
     /** Deletes a record found orphaned at recovery (not forced). */
     public void deleteOrphan(long id) {
+        deleteQuietly(id, "orphaned journal record");
+    }
+
+    private void deleteQuietly(long id, String what) {
         call(() -> journal.delete(id, false)).exceptionally(e -> {
-            LOG.warn("Could not delete orphaned journal record {}: {}", id, e.toString());
+            LOG.warn("Could not delete {} {}: {}", what, id, e.toString());
             return null;
         });
     }

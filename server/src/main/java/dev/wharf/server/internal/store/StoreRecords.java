@@ -1,5 +1,6 @@
 package dev.wharf.server.internal.store;
 
+import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.WireSupport;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
  * type 3 QUEUE    payload: uint8 version (1), uint8 kind ({@link QueueRecord.Kind}),
  *                          string name, string topic, string clientId, string selector,
  *                          uint8 noLocal (0/1)
+ * type 4 DUPLICATE_ID payload: destination ({@link WireDestination} encoding), string id
  * </pre>
  */
 public final class StoreRecords {
@@ -23,6 +25,7 @@ public final class StoreRecords {
     public static final byte MESSAGE = 1;
     public static final byte REF = 2;
     public static final byte QUEUE = 3;
+    public static final byte DUPLICATE_ID = 4;
 
     /** REF payload length: two int64 ids and an int32 count. */
     public static final int REF_LENGTH = 8 + 8 + 4;
@@ -33,6 +36,27 @@ public final class StoreRecords {
 
     /** A decoded REF record. */
     public record RefRecord(long id, long messageId, long queueId, int deliveryCount) {
+    }
+
+    /** A decoded DUPLICATE_ID record: a producer's duplicate id seen on an address. */
+    public record DuplicateIdRecord(long id, WireDestination address, String duplicateId) {
+    }
+
+    public static byte[] encodeDuplicateId(WireDestination address, String duplicateId) {
+        return encode(buf -> {
+            WireDestination.write(buf, address);
+            WireSupport.writeString(buf, duplicateId);
+        });
+    }
+
+    public static DuplicateIdRecord decodeDuplicateId(long id, byte[] payload) {
+        ByteBuf buf = Unpooled.wrappedBuffer(payload);
+        WireDestination address = WireDestination.read(buf);
+        String duplicateId = WireSupport.readString(buf);
+        if (address == null || duplicateId == null) {
+            throw new IllegalArgumentException("DUPLICATE_ID record " + id + " lacks its address or id");
+        }
+        return new DuplicateIdRecord(id, address, duplicateId);
     }
 
     public static byte[] encodeMessage(WireMessage m) {

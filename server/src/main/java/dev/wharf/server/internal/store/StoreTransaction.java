@@ -50,6 +50,13 @@ public final class StoreTransaction {
         }
     }
 
+    /** Stages a DUPLICATE_ID record under {@code recordId}. */
+    public void addDuplicateId(long recordId, dev.wharf.protocol.WireDestination address, String duplicateId) {
+        long tx = txId();
+        byte[] payload = StoreRecords.encodeDuplicateId(address, duplicateId);
+        staged.add(JournalStore.call(() -> journal.addTransactional(tx, recordId, StoreRecords.DUPLICATE_ID, ByteBuffer.wrap(payload))));
+    }
+
     /** Stages the acknowledgement of a reference (and the deletion of its message with the last one). */
     public void removeRef(MessageRef ref) {
         if (!ref.isJournaled()) {

@@ -28,6 +28,15 @@ class StoreRecordsTest {
     }
 
     @Test
+    void duplicateIdRecordKeepsItsAddressAndIdAndRejectsAMissingId() {
+        byte[] bytes = StoreRecords.encodeDuplicateId(dev.wharf.protocol.WireDestination.topic("prices"), "p-1");
+        StoreRecords.DuplicateIdRecord r = StoreRecords.decodeDuplicateId(9, bytes);
+        assertEquals(new StoreRecords.DuplicateIdRecord(9, dev.wharf.protocol.WireDestination.topic("prices"), "p-1"), r);
+        byte[] noId = StoreRecords.encodeDuplicateId(dev.wharf.protocol.WireDestination.queue("q"), null);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> StoreRecords.decodeDuplicateId(3, noId));
+    }
+
+    @Test
     void queueRecordOfAnUnknownVersionIsRejected() {
         byte[] bytes = StoreRecords.encodeQueue(QueueRecord.queue("q").withId(1));
         bytes[0] = 2;
