@@ -142,7 +142,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     public QueueStats queueStats(String name) {
         return onBrokerThread(b -> {
             dev.wharf.server.internal.core.Queue q = b.findQueue(name);
-            return q == null ? null : new QueueStats(name, q.size(), q.inFlightCount(), q.consumerCount(), q.expiredCount());
+            return q == null ? null : new QueueStats(name, q.size(), q.inFlightCount(), q.consumerCount(), q.expiredCount(),
+                    q.groupCount());
         });
     }
 

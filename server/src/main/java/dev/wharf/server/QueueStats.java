@@ -8,6 +8,7 @@ package dev.wharf.server;
  * @param inFlight messages delivered and not yet acknowledged
  * @param consumers open consumers
  * @param expired messages that expired in this queue since the start (moved or dropped)
+ * @param groups message groups currently pinned to a consumer
  */
-public record QueueStats(String name, int waiting, int inFlight, int consumers, long expired) {
+public record QueueStats(String name, int waiting, int inFlight, int consumers, long expired, int groups) {
 }

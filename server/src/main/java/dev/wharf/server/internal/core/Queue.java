@@ -21,6 +21,11 @@ import java.util.TreeSet;
  * for it. Expiry: an expired reference met while dispatching or
  * browsing is removed, counted, and reported to the {@link QueueContext.DropListener}.
  *
+ * <p>Message groups: the first message of a group ({@code JMSXGroupID}) pins the group to the
+ * consumer it goes to; later ones wait for that consumer, so each group stays in order while
+ * several consumers share the queue. A closed consumer's groups move to whoever takes their next
+ * message; a message with {@code JMSXGroupSeq} -1 ends its group's pinning.
+ *
  * <p>Not thread-safe. All broker state, every queue included, is confined to the single broker
  * thread; that thread is the "one task at a time" of each queue, so no locks are needed and
  * nothing can deadlock.
@@ -37,6 +42,8 @@ public final class Queue {
     private final NavigableSet<MessageRef> refs = new TreeSet<>(MessageRef.ORDER);
     private final NavigableSet<MessageRef> inFlight = new TreeSet<>(MessageRef.ORDER);
     private final List<Consumer> consumers = new ArrayList<>();
+    /** Message groups (JMSXGroupID) and the consumer each is pinned to. */
+    private final java.util.Map<String, Consumer> groups = new java.util.HashMap<>();
     private int nextConsumer;
     private long recordId;
     private long expiredCount;
@@ -127,6 +134,8 @@ public final class Queue {
     }
 
     void removeConsumer(Consumer consumer) {
+        // Its groups move to whichever consumer takes their next message.
+        groups.values().removeIf(owner -> owner == consumer);
         int index = consumers.indexOf(consumer);
         if (index >= 0) {
             consumers.remove(index);
@@ -173,10 +182,14 @@ public final class Queue {
                     nextDue = Math.min(nextDue, due);
                     continue;
                 }
-                Consumer consumer = pick(ref);
+                String group = groupOf(ref);
+                Consumer consumer = group == null ? pick(ref) : pickForGroup(group, ref);
                 if (consumer != null) {
                     it.remove();
                     inFlight.add(ref);
+                    if (group != null && closesGroup(ref)) {
+                        groups.remove(group);
+                    }
                     consumer.deliver(ref);
                 }
             }
@@ -195,6 +208,39 @@ public final class Queue {
             }
         }
         return false;
+    }
+
+    private static String groupOf(MessageRef ref) {
+        Object g = ref.message().wire().properties().get("JMSXGroupID");
+        return g == null ? null : g.toString();
+    }
+
+    /** JMSXGroupSeq -1 marks the last message of a group: the group is unpinned after it. */
+    private static boolean closesGroup(MessageRef ref) {
+        Object seq = ref.message().wire().properties().get("JMSXGroupSeq");
+        return seq instanceof Number n && n.intValue() == -1;
+    }
+
+    /**
+     * The consumer of a group's message: the group's consumer if it can take it now (else none,
+     * so the group keeps its order), or, for a group without one, the next ready consumer, which
+     * the group is then pinned to.
+     */
+    private Consumer pickForGroup(String group, MessageRef ref) {
+        Consumer owner = groups.get(group);
+        if (owner != null) {
+            return owner.ready() && owner.accepts(ref) ? owner : null;
+        }
+        Consumer chosen = pick(ref);
+        if (chosen != null) {
+            groups.put(group, chosen);
+        }
+        return chosen;
+    }
+
+    /** Message groups currently pinned to a consumer. */
+    public int groupCount() {
+        return groups.size();
     }
 
     /** The next ready consumer after the last one served that accepts {@code ref}. */
