@@ -38,8 +38,8 @@ class DuplicateDetectionIT {
     @BeforeEach
     void start() throws Exception {
         broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("small.#", new AddressSettings(null, null, null, null, null, null, 3))
-                .addressSettings("off.#", new AddressSettings(null, null, null, null, null, null, 0))
+                .addressSettings("small.#", AddressSettings.UNSET.withIdCacheSize(3))
+                .addressSettings("off.#", AddressSettings.UNSET.withIdCacheSize(0))
                 .build();
         broker.start();
         connection = new WharfConnectionFactory(broker.url()).createConnection();

@@ -46,10 +46,10 @@ class RedeliveryDeadLetterIT {
 
     private void startBroker() throws Exception {
         broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("retry.#", new AddressSettings(5, 200L, 2.0, null, null, null, null))
-                .addressSettings("dead.#", new AddressSettings(3, null, null, null, "dead.letters", null, null))
-                .addressSettings("dead.unlimited", new AddressSettings(-1, null, null, null, null, null, null))
-                .addressSettings("stale.*", new AddressSettings(null, null, null, null, null, "stale.expired", null))
+                .addressSettings("retry.#", AddressSettings.UNSET.withMaxDeliveryAttempts(5).withRedeliveryDelayMillis(200).withRedeliveryMultiplier(2.0))
+                .addressSettings("dead.#", AddressSettings.UNSET.withMaxDeliveryAttempts(3).withDeadLetterAddress("dead.letters"))
+                .addressSettings("dead.unlimited", AddressSettings.UNSET.withMaxDeliveryAttempts(-1))
+                .addressSettings("stale.*", AddressSettings.UNSET.withExpiryAddress("stale.expired"))
                 .build();
         broker.start();
         connection = new WharfConnectionFactory(broker.url()).createConnection();

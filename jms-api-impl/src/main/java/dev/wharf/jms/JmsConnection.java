@@ -2,6 +2,8 @@ package dev.wharf.jms;
 
 import dev.wharf.jms.internal.Transport;
 import dev.wharf.protocol.ProtocolVersion;
+import dev.wharf.protocol.WireDestination;
+import dev.wharf.protocol.frame.AddressFlowFrame;
 import dev.wharf.protocol.frame.ConnectFrame;
 import dev.wharf.protocol.frame.ConnectedFrame;
 import dev.wharf.protocol.frame.CreateTempDestinationFrame;
@@ -62,6 +64,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private volatile String clientId;
     private volatile boolean used;
     private volatile boolean started;
+    /** Addresses the broker said are full (ADDRESS_FLOW); sends to them wait. Guarded by itself. */
+    private final java.util.Set<WireDestination> blockedAddresses = new java.util.HashSet<>();
     /** Orders start() and stop() with their FLOW frames. */
     private final Object flowLock = new Object();
     private volatile boolean failed;
@@ -101,6 +105,36 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     Transport transport() {
         return transport;
+    }
+
+    /**
+     * Waits while the broker holds sends to {@code address} because it is full, at most the
+     * request timeout.
+     *
+     * @throws ResourceAllocationException if it stays full that long
+     */
+    void awaitRoomIn(WireDestination address) throws JMSException {
+        synchronized (blockedAddresses) {
+            if (!blockedAddresses.contains(address)) {
+                return;
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(requestTimeout());
+            while (blockedAddresses.contains(address)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new jakarta.jms.ResourceAllocationException("address " + dev.wharf.protocol.WharfProperties.describe(address)
+                            + " is full and stayed full for "
+                            + requestTimeout() + " ms: the broker holds producers until its consumers make room"
+                            + " (max-size-bytes). The message was not sent; retry later");
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(blockedAddresses, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new JMSException("interrupted while waiting for room in address " + address);
+                }
+            }
+        }
     }
 
     int requestTimeout() {
@@ -400,7 +434,23 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
 
         @Override
+        public void onAddressFlow(AddressFlowFrame flow) {
+            synchronized (blockedAddresses) {
+                if (flow.blocked()) {
+                    blockedAddresses.add(flow.address());
+                } else {
+                    blockedAddresses.remove(flow.address());
+                }
+                blockedAddresses.notifyAll();
+            }
+        }
+
+        @Override
         public void onClosed(JMSException cause) {
+            synchronized (blockedAddresses) {
+                blockedAddresses.clear();
+                blockedAddresses.notifyAll();
+            }
             if (closed.get()) {
                 return;
             }

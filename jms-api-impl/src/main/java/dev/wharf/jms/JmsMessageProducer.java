@@ -305,6 +305,9 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         SendFrame frame = new SendFrame(session.id(), id, wire);
         boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
+        if (!transacted) {
+            c.awaitRoomIn(wire.destination());
+        }
         if (listener == null && mode == DeliveryMode.NON_PERSISTENT && !transacted) {
             c.transport().send(frame);
             return;

@@ -25,6 +25,7 @@ public enum FrameType {
     CREATE_PRODUCER(12, CreateProducerFrame::decode),
     CLOSE_PRODUCER(13, CloseProducerFrame::decode),
     SEND(14, SendFrame::decode),
+    ADDRESS_FLOW(15, AddressFlowFrame::decode),
     CREATE_CONSUMER(20, CreateConsumerFrame::decode),
     CLOSE_CONSUMER(21, CloseConsumerFrame::decode),
     DELIVER(22, DeliverFrame::decode),

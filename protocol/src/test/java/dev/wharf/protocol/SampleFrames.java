@@ -45,6 +45,7 @@ final class SampleFrames {
         put(m, new PingFrame());
         put(m, new PongFrame());
         put(m, new FlowFrame(true));
+        put(m, new AddressFlowFrame(WireDestination.queue("orders"), true));
         put(m, new CreateSessionFrame(7, 0));
         put(m, new CloseSessionFrame(7));
         put(m, new CreateProducerFrame(7, 8, null));

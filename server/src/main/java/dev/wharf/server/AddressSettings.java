@@ -1,11 +1,14 @@
 package dev.wharf.server;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * What the broker does with the messages of one address (a queue's name, or a topic's for its
- * subscriptions) when delivery fails or they expire. Every field may be unset (null); unset
- * fields take the value of a less specific matching pattern, and finally the default.
+ * subscriptions): redelivery, dead letters, expiry, duplicate detection and memory limits. Every
+ * field may be unset (null); unset fields take the value of a less specific matching pattern,
+ * and finally the default. Build one from {@link #UNSET} with the {@code withXxx} methods.
  *
  * <pre>
  * config key (address.&lt;pattern&gt;.KEY)  default        meaning
@@ -19,6 +22,13 @@ import java.util.Objects;
  * expiry-address                     (none)         the queue expired messages go to; none: dropped
  * id-cache-size                      2000           duplicate ids remembered (and journaled) per
  *                                                   address; 0: no duplicate detection
+ * max-size-bytes                     -1             message bytes the address may hold before it is
+ *                                                   full; -1: no limit
+ * address-full-policy                BLOCK          BLOCK: producers wait; FAIL: sends fail with
+ *                                                   ResourceAllocationException; DROP: new messages
+ *                                                   are dropped (and counted)
+ * block-timeout-ms                   20000          how long the broker holds a send to a blocked
+ *                                                   address before failing it
  * </pre>
  *
  * @param maxDeliveryAttempts null: unset
@@ -28,20 +38,35 @@ import java.util.Objects;
  * @param deadLetterAddress null: unset
  * @param expiryAddress null: unset; the empty string: none (expired messages are dropped)
  * @param idCacheSize null: unset
+ * @param maxSizeBytes null: unset
+ * @param fullPolicy null: unset
+ * @param blockTimeoutMillis null: unset
  */
 public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayMillis, Double redeliveryMultiplier,
                               Long maxRedeliveryDelayMillis, String deadLetterAddress, String expiryAddress,
-                              Integer idCacheSize) {
+                              Integer idCacheSize, Long maxSizeBytes, FullPolicy fullPolicy, Long blockTimeoutMillis) {
+
+    /** What happens to a send to an address over its {@code max-size-bytes}. */
+    public enum FullPolicy {
+        /** The producer waits until consumers make room (up to the block timeout). */
+        BLOCK,
+        /** The send fails with ResourceAllocationException. */
+        FAIL,
+        /** The message is dropped, counted, and the send confirmed. */
+        DROP
+    }
 
     /** Nothing set. */
-    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null, null);
+    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null, null, null, null, null);
 
     /** The defaults every address starts from. */
-    public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "", 2000);
+    public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "", 2000, -1L,
+            FullPolicy.BLOCK, 20_000L);
 
     /** The config keys, after {@code address.<pattern>.}. */
-    public static final java.util.List<String> KEYS = java.util.List.of("max-delivery-attempts", "redelivery-delay-ms",
-            "redelivery-multiplier", "max-redelivery-delay-ms", "dead-letter-address", "expiry-address", "id-cache-size");
+    public static final List<String> KEYS = List.of("max-delivery-attempts", "redelivery-delay-ms",
+            "redelivery-multiplier", "max-redelivery-delay-ms", "dead-letter-address", "expiry-address", "id-cache-size",
+            "max-size-bytes", "address-full-policy", "block-timeout-ms");
 
     public AddressSettings {
         if (maxDeliveryAttempts != null && (maxDeliveryAttempts == 0 || maxDeliveryAttempts < -1)) {
@@ -59,6 +84,12 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         if (idCacheSize != null && idCacheSize < 0) {
             throw new ConfigException("id-cache-size: " + idCacheSize + " (expected: >= 0)");
         }
+        if (maxSizeBytes != null && (maxSizeBytes == 0 || maxSizeBytes < -1)) {
+            throw new ConfigException("max-size-bytes: " + maxSizeBytes + " (expected: -1 for no limit, or >= 1)");
+        }
+        if (blockTimeoutMillis != null && blockTimeoutMillis < 1) {
+            throw new ConfigException("block-timeout-ms: " + blockTimeoutMillis + " (expected: >= 1)");
+        }
         if (deadLetterAddress != null && deadLetterAddress.isBlank()) {
             throw new ConfigException("dead-letter-address: empty (give a queue name, or max-delivery-attempts=-1)");
         }
@@ -73,7 +104,10 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
                 pick(over.maxRedeliveryDelayMillis, maxRedeliveryDelayMillis),
                 pick(over.deadLetterAddress, deadLetterAddress),
                 pick(over.expiryAddress, expiryAddress),
-                pick(over.idCacheSize, idCacheSize));
+                pick(over.idCacheSize, idCacheSize),
+                pick(over.maxSizeBytes, maxSizeBytes),
+                pick(over.fullPolicy, fullPolicy),
+                pick(over.blockTimeoutMillis, blockTimeoutMillis));
     }
 
     private static <T> T pick(T preferred, T fallback) {
@@ -84,25 +118,72 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
     public AddressSettings with(String key, String value) {
         Objects.requireNonNull(value, "value");
         String v = value.trim();
-        return switch (key) {
-            case "max-delivery-attempts" -> new AddressSettings(BrokerConfig.parseInt(key, v), redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
-            case "redelivery-delay-ms" -> new AddressSettings(maxDeliveryAttempts, parseLong(key, v),
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
-            case "redelivery-multiplier" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    parseDouble(key, v), maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize);
-            case "max-redelivery-delay-ms" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, parseLong(key, v), deadLetterAddress, expiryAddress, idCacheSize);
-            case "dead-letter-address" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, v, expiryAddress, idCacheSize);
-            case "expiry-address" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, v, idCacheSize);
-            case "id-cache-size" -> new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis,
-                    redeliveryMultiplier, maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress,
-                    BrokerConfig.parseInt(key, v));
+        AddressSettings one = switch (key) {
+            case "max-delivery-attempts" -> UNSET.withMaxDeliveryAttempts(BrokerConfig.parseInt(key, v));
+            case "redelivery-delay-ms" -> UNSET.withRedeliveryDelayMillis(parseLong(key, v));
+            case "redelivery-multiplier" -> UNSET.withRedeliveryMultiplier(parseDouble(key, v));
+            case "max-redelivery-delay-ms" -> UNSET.withMaxRedeliveryDelayMillis(parseLong(key, v));
+            case "dead-letter-address" -> UNSET.withDeadLetterAddress(v);
+            case "expiry-address" -> UNSET.withExpiryAddress(v);
+            case "id-cache-size" -> UNSET.withIdCacheSize(BrokerConfig.parseInt(key, v));
+            case "max-size-bytes" -> UNSET.withMaxSizeBytes(parseLong(key, v));
+            case "address-full-policy" -> UNSET.withFullPolicy(parsePolicy(key, v));
+            case "block-timeout-ms" -> UNSET.withBlockTimeoutMillis(parseLong(key, v));
             default -> throw new ConfigException("unknown address setting '" + key + "' (expected one of: "
                     + String.join(", ", KEYS) + ")");
         };
+        return overriddenBy(one);
+    }
+
+    public AddressSettings withMaxDeliveryAttempts(int v) {
+        return new AddressSettings(v, redeliveryDelayMillis, redeliveryMultiplier, maxRedeliveryDelayMillis,
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withRedeliveryDelayMillis(long v) {
+        return new AddressSettings(maxDeliveryAttempts, v, redeliveryMultiplier, maxRedeliveryDelayMillis,
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withRedeliveryMultiplier(double v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, v, maxRedeliveryDelayMillis,
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withMaxRedeliveryDelayMillis(long v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier, v,
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withDeadLetterAddress(String v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, v, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    /** @param v the expiry queue, or "" for none (expired messages are dropped) */
+    public AddressSettings withExpiryAddress(String v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, v, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withIdCacheSize(int v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, v, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withMaxSizeBytes(long v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, v, fullPolicy, blockTimeoutMillis);
+    }
+
+    public AddressSettings withFullPolicy(FullPolicy v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, v, blockTimeoutMillis);
+    }
+
+    public AddressSettings withBlockTimeoutMillis(long v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, v);
     }
 
     /**
@@ -141,6 +222,11 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         return expiryAddress == null || expiryAddress.isEmpty() ? null : expiryAddress;
     }
 
+    /** The memory limit in bytes, or -1 for none. */
+    public long memoryLimit() {
+        return maxSizeBytes == null ? -1 : maxSizeBytes;
+    }
+
     private static long parseLong(String key, String v) {
         try {
             return Long.parseLong(v);
@@ -154,6 +240,14 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new ConfigException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    private static FullPolicy parsePolicy(String key, String v) {
+        try {
+            return FullPolicy.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": '" + v + "' (expected: BLOCK, FAIL or DROP)");
         }
     }
 }

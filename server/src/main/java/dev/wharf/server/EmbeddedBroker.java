@@ -157,6 +157,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return onBrokerThread(Broker::duplicatesDroppedCount);
     }
 
+    /** Messages dropped because their address was full (policy DROP) since the start. */
+    public long droppedWhileFullCount() {
+        return onBrokerThread(Broker::droppedWhileFullCount);
+    }
+
     private synchronized <T> T onBrokerThread(java.util.function.Function<Broker, T> query) {
         if (state != State.STARTED) {
             throw new IllegalStateException("The broker is not started");

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 class AddressSettingsTest {
 
     private static AddressSettings attempts(int n) {
-        return new AddressSettings(n, null, null, null, null, null, null);
+        return AddressSettings.UNSET.withMaxDeliveryAttempts(n);
     }
 
     private static AddressSettings dla(String q) {
-        return new AddressSettings(null, null, null, null, q, null, null);
+        return AddressSettings.UNSET.withDeadLetterAddress(q);
     }
 
     @Test
@@ -49,7 +49,7 @@ class AddressSettingsTest {
     void moreSpecificPatternWinsFieldByField() {
         Map<String, AddressSettings> m = new LinkedHashMap<>();
         m.put("orders.eu", attempts(5));
-        m.put("#", new AddressSettings(7, 100L, null, null, "ALL.DLQ", null, null));
+        m.put("#", AddressSettings.UNSET.withMaxDeliveryAttempts(7).withRedeliveryDelayMillis(100).withDeadLetterAddress("ALL.DLQ"));
         m.put("orders.#", dla("orders.dlq"));
         m.put("orders.*", attempts(4));
         AddressSettingsResolver r = new AddressSettingsResolver(m);
@@ -64,13 +64,13 @@ class AddressSettingsTest {
 
     @Test
     void redeliveryDelayGrowsByTheMultiplierUpToTheMaximum() {
-        AddressSettings s = new AddressSettings(null, 100L, 3.0, 1000L, null, null, null);
+        AddressSettings s = AddressSettings.UNSET.withRedeliveryDelayMillis(100).withRedeliveryMultiplier(3.0).withMaxRedeliveryDelayMillis(1000);
         assertEquals(100, s.redeliveryDelayAfter(1));
         assertEquals(300, s.redeliveryDelayAfter(2));
         assertEquals(900, s.redeliveryDelayAfter(3));
         assertEquals(1000, s.redeliveryDelayAfter(4));
         assertEquals(1000, s.redeliveryDelayAfter(Integer.MAX_VALUE));
-        AddressSettings noMax = new AddressSettings(null, 100L, 2.0, null, null, null, null);
+        AddressSettings noMax = AddressSettings.UNSET.withRedeliveryDelayMillis(100).withRedeliveryMultiplier(2.0);
         assertEquals(1000, noMax.redeliveryDelayAfter(20), "without a maximum, ten times the delay");
     }
 
@@ -84,9 +84,9 @@ class AddressSettingsTest {
     @Test
     void nonsenseValuesAreRejectedWithTheKey() {
         assertTrue(assertThrows(ConfigException.class, () -> attempts(0)).getMessage().contains("max-delivery-attempts"));
-        assertTrue(assertThrows(ConfigException.class, () -> new AddressSettings(null, -5L, null, null, null, null, null))
+        assertTrue(assertThrows(ConfigException.class, () -> AddressSettings.UNSET.withRedeliveryDelayMillis(-5))
                 .getMessage().contains("redelivery-delay-ms"));
-        assertTrue(assertThrows(ConfigException.class, () -> new AddressSettings(null, null, 0.5, null, null, null, null))
+        assertTrue(assertThrows(ConfigException.class, () -> AddressSettings.UNSET.withRedeliveryMultiplier(0.5))
                 .getMessage().contains("redelivery-multiplier"));
         assertTrue(assertThrows(ConfigException.class, () -> new AddressSettingsResolver(Map.of("orders..eu", attempts(1))))
                 .getMessage().contains("orders..eu"));

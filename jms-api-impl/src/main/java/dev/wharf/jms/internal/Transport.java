@@ -8,6 +8,7 @@ import dev.wharf.protocol.FrameEncoder;
 import dev.wharf.protocol.MalformedFrame;
 import dev.wharf.protocol.Packet;
 import dev.wharf.protocol.ProtocolVersion;
+import dev.wharf.protocol.frame.AddressFlowFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
 import io.netty.bootstrap.Bootstrap;
@@ -47,6 +48,9 @@ public final class Transport {
 
         /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
         void onUnsolicitedError(ErrorFrame error);
+
+        /** The broker blocked (or unblocked) sends to an address that is full. Called on the I/O thread. */
+        void onAddressFlow(AddressFlowFrame flow);
 
         /** The TCP connection is gone; every pending request has failed with {@code cause}. */
         void onClosed(JMSException cause);
@@ -244,6 +248,13 @@ public final class Transport {
                 CompletableFuture<Frame> f = t.pending.remove(p.correlationId());
                 if (f != null) {
                     f.complete(p.frame());
+                }
+                return;
+            }
+            if (p.frame() instanceof AddressFlowFrame flow) {
+                Listener l = t.listener;
+                if (l != null) {
+                    l.onAddressFlow(flow);
                 }
                 return;
             }

@@ -59,6 +59,8 @@ public final class Broker {
     private long deadLettered;
     private long duplicatesDropped;
     private final DuplicateIds duplicates = new DuplicateIds();
+    private final Map<WireDestination, AddressUsage> usage = new HashMap<>();
+    private long droppedWhileFull;
 
     /**
      * @param users null when authentication is off
@@ -153,6 +155,11 @@ public final class Broker {
                     .add(new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount())));
         }
         refsByQueue.forEach(Queue::addQuietly);
+        for (StoredMessage m : messages.values()) {
+            if (m.wire().destination() != null) {
+                m.countIn(usage(m.wire().destination()), m.journaledRefs());
+            }
+        }
         // 4. Duplicate ids, oldest first, within today's cache sizes.
         for (StoreRecords.DuplicateIdRecord d : r.duplicateIds()) {
             int cacheSize = settings.addressSettings().resolve(d.address().name()).duplicateIdCacheSize();
@@ -411,6 +418,7 @@ public final class Broker {
             long recordId = remember(tx, dup);
             stored = forgetOnFailure(tx.commit(), List.of(dup), List.of(recordId), task -> scheduler.schedule(0, task));
         }
+        m.countIn(usage(m.wire().destination()), refs.size());
         for (MessageRef ref : refs) {
             ref.queue().add(ref);
         }
@@ -538,6 +546,14 @@ public final class Broker {
             recordIds.add(remember(tx, dup));
         }
         return forgetOnFailure(tx.commit(), dups, recordIds, executorHop).thenRunAsync(() -> {
+            Map<StoredMessage, Integer> refsPerMessage = new LinkedHashMap<>();
+            for (MessageRef ref : visible) {
+                refsPerMessage.merge(ref.message(), 1, Integer::sum);
+            }
+            refsPerMessage.forEach((m, n) -> m.countIn(usage(m.wire().destination()), n));
+            for (MessageRef ref : acked) {
+                released(ref);
+            }
             for (MessageRef ref : visible) {
                 ref.queue().add(ref);
             }
@@ -547,6 +563,7 @@ public final class Broker {
     /** Forgets an acknowledged reference; the future completes when the deletion is durable (if asked). */
     public CompletableFuture<Void> acknowledge(MessageRef ref, boolean durable) {
         ref.queue().settled(ref);
+        released(ref);
         return store.removeRef(ref, durable);
     }
 
@@ -684,12 +701,125 @@ public final class Broker {
         }
         ref.queue().settled(ref);
         tx.removeRef(ref);
+        released(ref);
+        m.countIn(usage(copy.destination()), 1);
         tx.commit().exceptionally(e -> {
             LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
                     targetName, e.toString());
             return null;
         });
         return moved;
+    }
+
+    // ------------------------------------------------------------------ memory limits
+
+    /** What {@link #admit} decided for a non-transacted send. */
+    public enum Admission {
+        /** Send it now. */
+        SEND,
+        /** The address is full and drops: answer OK, send nothing. */
+        DROPPED,
+        /** The address is full and blocks: the broker answers when it sends it, or fails it after the block timeout. */
+        HELD
+    }
+
+    private AddressUsage usage(WireDestination d) {
+        return usage.computeIfAbsent(d, AddressUsage::new);
+    }
+
+    /**
+     * Decides whether a non-transacted send may go now: yes unless its address is over its
+     * {@code max-size-bytes} (or already holds sends); then, by the address's policy, it fails
+     * (RESOURCE_ALLOCATION), is dropped, or is held until consumers make room, the sending
+     * connection being told to hold its further sends ({@code ADDRESS_FLOW}). A HELD send is
+     * later passed to {@link BrokerConnection#sendHeld} or {@link BrokerConnection#failHeld}.
+     */
+    public Admission admit(BrokerConnection conn, long corr, StoredMessage m) throws BrokerException {
+        WireDestination d = m.wire().destination();
+        if (d == null) {
+            return Admission.SEND;
+        }
+        AddressSettings s = settings.addressSettings().resolve(d.name());
+        long limit = s.memoryLimit();
+        AddressUsage u = usage.get(d);
+        if (limit < 0 || u == null || (u.held().isEmpty() && u.bytes() < limit)) {
+            return Admission.SEND;
+        }
+        String full = "address " + WharfProperties.describe(d) + " is full (" + u.bytes() + " bytes held, max-size-bytes "
+                + limit + ")";
+        switch (s.fullPolicy()) {
+            case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, full
+                    + "; the message was not sent. Consumers are not keeping up: retry later, or raise max-size-bytes");
+            case DROP -> {
+                droppedWhileFull++;
+                LOG.debug("Dropping message {}: {}", m.wire().messageId(), full);
+                return Admission.DROPPED;
+            }
+            default -> {
+                long timeout = s.blockTimeoutMillis();
+                AddressUsage.Held[] held = new AddressUsage.Held[1];
+                Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> {
+                    if (u.held().remove(held[0])) {
+                        conn.failHeld(corr, full + " for " + timeout + " ms (block-timeout-ms); the message was not sent."
+                                + " Consumers are not keeping up: retry later, or raise max-size-bytes");
+                        afterRelease(u);
+                    }
+                });
+                held[0] = new AddressUsage.Held(conn, corr, m, timer);
+                u.held().add(held[0]);
+                if (u.blockedConnections().add(conn)) {
+                    conn.addressFlow(d, true);
+                }
+                return Admission.HELD;
+            }
+        }
+    }
+
+    /** One reference of a message is gone: give its bytes back with the last one. */
+    private void released(MessageRef ref) {
+        AddressUsage u = ref.message().refGone();
+        if (u != null) {
+            afterRelease(u);
+        }
+    }
+
+    /** Lets held sends go once there is room, after the current task (never inside a queue's dispatch). */
+    private void afterRelease(AddressUsage u) {
+        if (!u.held().isEmpty() || !u.blockedConnections().isEmpty()) {
+            if (!u.drainScheduled()) {
+                u.drainScheduled(true);
+                scheduler.schedule(0, () -> drain(u));
+            }
+        } else if (u.bytes() <= 0 && usage.get(u.address()) == u) {
+            usage.remove(u.address());
+        }
+    }
+
+    private void drain(AddressUsage u) {
+        u.drainScheduled(false);
+        long limit = settings.addressSettings().resolve(u.address().name()).memoryLimit();
+        while (!u.held().isEmpty() && (limit < 0 || u.bytes() < limit)) {
+            AddressUsage.Held h = u.held().poll();
+            h.timeout().cancel();
+            h.connection().sendHeld(h.correlationId(), h.message());
+        }
+        if (u.held().isEmpty() && (limit < 0 || u.bytes() < limit)) {
+            for (BrokerConnection c : u.blockedConnections()) {
+                c.addressFlow(u.address(), false);
+            }
+            u.blockedConnections().clear();
+        }
+    }
+
+    /** Message bytes an address holds now (each message once). */
+    public long addressBytes(WireDestination d) {
+        AddressUsage u = usage.get(d);
+        return u == null ? 0 : u.bytes();
+    }
+
+    /** Messages dropped because their address was full (policy DROP) since the start. */
+    public long droppedWhileFullCount() {
+        return droppedWhileFull;
     }
 
     /** Messages moved to a dead-letter queue since the start. */
@@ -699,6 +829,7 @@ public final class Broker {
 
     /** A reference left its queue without delivery (expired, queue deleted). */
     private void dropped(MessageRef ref) {
+        released(ref);
         store.removeRef(ref, false).exceptionally(e -> {
             LOG.warn("Could not delete dropped reference {}: {}", ref, e.toString());
             return null;
@@ -773,6 +904,16 @@ public final class Broker {
 
     public void unregister(BrokerConnection conn) {
         connections.remove(conn);
+        for (AddressUsage u : usage.values()) {
+            u.blockedConnections().remove(conn);
+            u.held().removeIf(h -> {
+                if (h.connection() == conn) {
+                    h.timeout().cancel();
+                    return true;
+                }
+                return false;
+            });
+        }
         if (conn.clientId() != null && clientIds.get(conn.clientId()) == conn) {
             clientIds.remove(conn.clientId());
         }

@@ -9,6 +9,7 @@ import dev.wharf.protocol.SubscriptionKind;
 import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.AckFrame;
+import dev.wharf.protocol.frame.AddressFlowFrame;
 import dev.wharf.protocol.frame.BrowseBatchFrame;
 import dev.wharf.protocol.frame.BrowseNextFrame;
 import dev.wharf.protocol.frame.CloseBrowserFrame;
@@ -365,8 +366,37 @@ public final class BrokerConnection implements DeliveryTarget {
             ok(corr);
             return;
         }
-        CompletableFuture<Void> stored = broker.send(m);
-        replyWhenDone(corr, stored, ErrorCode.INTERNAL_ERROR, true);
+        switch (broker.admit(this, corr, m)) {
+            case SEND -> replyWhenDone(corr, broker.send(m), ErrorCode.INTERNAL_ERROR, true);
+            case DROPPED -> ok(corr);
+            case HELD -> { }
+        }
+    }
+
+    /** A send held while its address was full may go now. */
+    void sendHeld(long corr, StoredMessage m) {
+        if (closed) {
+            return;
+        }
+        try {
+            replyWhenDone(corr, broker.send(m), ErrorCode.INTERNAL_ERROR, true);
+        } catch (BrokerException e) {
+            sink.send(new Packet(corr, new ErrorFrame(e.code(), e.getMessage())));
+        }
+    }
+
+    /** A send held while its address was full stayed held too long. */
+    void failHeld(long corr, String message) {
+        if (!closed) {
+            sink.send(new Packet(corr, new ErrorFrame(ErrorCode.RESOURCE_ALLOCATION, message)));
+        }
+    }
+
+    /** Tells the client to hold (or resume) its sends to {@code address}. */
+    void addressFlow(WireDestination address, boolean blocked) {
+        if (!closed) {
+            sink.send(new Packet(0, new AddressFlowFrame(address, blocked)));
+        }
     }
 
     // ------------------------------------------------------------------ consumers

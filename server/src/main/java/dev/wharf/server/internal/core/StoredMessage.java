@@ -18,6 +18,8 @@ public final class StoredMessage {
     private final String senderClientId;
     private long journalId;
     private int journaledRefs;
+    private int liveRefs;
+    private AddressUsage countedIn;
 
     public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId) {
         this.wire = Objects.requireNonNull(wire, "wire");
@@ -59,6 +61,30 @@ public final class StoredMessage {
 
     public void addJournaledRef() {
         journaledRefs++;
+    }
+
+    /**
+     * Counts the message against {@code usage} while {@code refs} references of it live; each
+     * {@link #refGone()} takes one away and the last gives the bytes back.
+     */
+    void countIn(AddressUsage usage, int refs) {
+        if (refs <= 0) {
+            return;
+        }
+        liveRefs = refs;
+        countedIn = usage;
+        usage.add(wire.estimatedSize());
+    }
+
+    /** One reference was acknowledged, dropped or moved; returns the usage to give bytes back to, or null. */
+    AddressUsage refGone() {
+        if (countedIn == null || --liveRefs > 0) {
+            return null;
+        }
+        AddressUsage u = countedIn;
+        countedIn = null;
+        u.add(-wire.estimatedSize());
+        return u;
     }
 
     /** Returns the number of journaled references left. */

@@ -1,0 +1,170 @@
+package dev.wharf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.jms.WharfConnectionFactory;
+import dev.wharf.server.AddressSettings;
+import dev.wharf.server.EmbeddedBroker;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An address over its max-size-bytes blocks, fails or drops new messages, as configured. */
+@Timeout(60)
+class AddressFullIT {
+
+    private static final int LIMIT = 10_000;
+    private static final int BODY = 1024;
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+    private Connection connection;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
+                .addressSettings("block.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT))
+                .addressSettings("block.short", AddressSettings.UNSET.withBlockTimeoutMillis(300))
+                .addressSettings("fail.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
+                        .withFullPolicy(AddressSettings.FullPolicy.FAIL))
+                .addressSettings("drop.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
+                        .withFullPolicy(AddressSettings.FullPolicy.DROP))
+                .build();
+        broker.start();
+        connection = new WharfConnectionFactory(broker.url()).createConnection();
+        connection.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (connection != null) {
+            connection.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static BytesMessage message(Session s, int i) throws Exception {
+        BytesMessage m = s.createBytesMessage();
+        m.writeBytes(new byte[BODY]);
+        m.setIntProperty("seq", i);
+        return m;
+    }
+
+    @Test
+    void producerBlockedByAFullAddressResumesWhenAConsumerDrainsIt() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("block.orders");
+        int total = 100;
+        AtomicInteger sent = new AtomicInteger();
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+            try (Connection pc = new WharfConnectionFactory(broker.url()).createConnection()) {
+                Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = ps.createProducer(q);
+                for (int i = 0; i < total; i++) {
+                    p.send(message(ps, i));
+                    sent.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The producer gets as far as the limit allows and then waits.
+        long deadline = System.currentTimeMillis() + 10_000;
+        int seen = -1;
+        while (System.currentTimeMillis() < deadline && sent.get() != seen) {
+            seen = sent.get();
+            Thread.sleep(300);
+        }
+        assertTrue(sent.get() < total, "the producer was never held: it sent all " + total);
+        assertTrue(broker.queueStats("block.orders").waiting() * BODY <= LIMIT + 2 * BODY,
+                "the address holds " + broker.queueStats("block.orders").waiting() + " messages, over its limit");
+
+        MessageConsumer c = s.createConsumer(q);
+        for (int i = 0; i < total; i++) {
+            BytesMessage m = (BytesMessage) c.receive(10_000);
+            assertNotNull(m, "message " + i + " did not arrive");
+            assertEquals(i, m.getIntProperty("seq"), "order");
+        }
+        producer.get(10, TimeUnit.SECONDS);
+        assertNull(c.receive(200));
+    }
+
+    @Test
+    void sendToAFailAddressOverItsLimitIsRefusedWithResourceAllocationException() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("fail.orders");
+        MessageProducer p = s.createProducer(q);
+        int accepted = 0;
+        ResourceAllocationException refused = null;
+        for (int i = 0; i < 50 && refused == null; i++) {
+            try {
+                p.send(message(s, i));
+                accepted++;
+            } catch (ResourceAllocationException e) {
+                refused = e;
+            }
+        }
+        assertNotNull(refused, "no send was refused");
+        assertTrue(refused.getMessage().contains("queue:fail.orders is full"), refused.getMessage());
+        assertTrue(accepted >= LIMIT / (2 * BODY) && accepted <= LIMIT / BODY + 1, "accepted " + accepted);
+        MessageConsumer c = s.createConsumer(q);
+        for (int i = 0; i < accepted; i++) {
+            assertNotNull(c.receive(5000));
+        }
+        p.send(message(s, 999));
+        assertEquals(999, c.receive(5000).getIntProperty("seq"), "once drained, sends go through again");
+    }
+
+    @Test
+    void dropAddressOverItsLimitConfirmsAndDropsNewMessages() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("drop.quotes");
+        MessageProducer p = s.createProducer(q);
+        for (int i = 0; i < 50; i++) {
+            p.send(message(s, i));
+        }
+        MessageConsumer c = s.createConsumer(q);
+        int received = 0;
+        for (int expected = 0; c.receive(500) instanceof BytesMessage m; expected++) {
+            assertEquals(expected, m.getIntProperty("seq"), "the oldest messages are kept, the newest dropped");
+            received++;
+        }
+        assertTrue(received > 0 && received < 50, "received " + received);
+        assertEquals(50 - received, broker.droppedWhileFullCount());
+    }
+
+    @Test
+    void heldSendFailsClearlyWhenTheAddressStaysFullPastTheBlockTimeout() throws Exception {
+        connection.close();
+        connection = new WharfConnectionFactory(broker.url() + "?requestTimeout=2000").createConnection();
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("block.short");
+        MessageProducer p = s.createProducer(q);
+        ResourceAllocationException e = assertThrows(ResourceAllocationException.class, () -> {
+            for (int i = 0; i < 50; i++) {
+                p.send(message(s, i));
+            }
+        });
+        assertTrue(e.getMessage().contains("queue:block.short is full"), e.getMessage());
+    }
+}
