@@ -29,6 +29,11 @@ import java.util.Objects;
  *                                                   are dropped (and counted)
  * block-timeout-ms                   20000          how long the broker holds a send to a blocked
  *                                                   address before failing it
+ * slow-consumer-threshold-ms         -1             a consumer that holds a message this long
+ *                                                   without acknowledging it is slow; -1: never
+ * slow-consumer-policy               LOG            LOG: warn (and count) once per slow spell;
+ *                                                   KILL: close the consumer's connection, so its
+ *                                                   messages go to the other consumers
  * </pre>
  *
  * @param maxDeliveryAttempts null: unset
@@ -41,10 +46,13 @@ import java.util.Objects;
  * @param maxSizeBytes null: unset
  * @param fullPolicy null: unset
  * @param blockTimeoutMillis null: unset
+ * @param slowConsumerThresholdMillis null: unset
+ * @param slowConsumerPolicy null: unset
  */
 public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayMillis, Double redeliveryMultiplier,
                               Long maxRedeliveryDelayMillis, String deadLetterAddress, String expiryAddress,
-                              Integer idCacheSize, Long maxSizeBytes, FullPolicy fullPolicy, Long blockTimeoutMillis) {
+                              Integer idCacheSize, Long maxSizeBytes, FullPolicy fullPolicy, Long blockTimeoutMillis,
+                              Long slowConsumerThresholdMillis, SlowConsumerPolicy slowConsumerPolicy) {
 
     /** What happens to a send to an address over its {@code max-size-bytes}. */
     public enum FullPolicy {
@@ -56,17 +64,26 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         DROP
     }
 
+    /** What happens to a slow consumer. */
+    public enum SlowConsumerPolicy {
+        /** Log a warning and count it. */
+        LOG,
+        /** Close its connection; its unacknowledged messages go back to their queues. */
+        KILL
+    }
+
     /** Nothing set. */
-    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null, null, null, null, null);
+    public static final AddressSettings UNSET = new AddressSettings(null, null, null, null, null, null, null, null, null, null,
+            null, null);
 
     /** The defaults every address starts from. */
     public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "", 2000, -1L,
-            FullPolicy.BLOCK, 20_000L);
+            FullPolicy.BLOCK, 20_000L, -1L, SlowConsumerPolicy.LOG);
 
     /** The config keys, after {@code address.<pattern>.}. */
     public static final List<String> KEYS = List.of("max-delivery-attempts", "redelivery-delay-ms",
             "redelivery-multiplier", "max-redelivery-delay-ms", "dead-letter-address", "expiry-address", "id-cache-size",
-            "max-size-bytes", "address-full-policy", "block-timeout-ms");
+            "max-size-bytes", "address-full-policy", "block-timeout-ms", "slow-consumer-threshold-ms", "slow-consumer-policy");
 
     public AddressSettings {
         if (maxDeliveryAttempts != null && (maxDeliveryAttempts == 0 || maxDeliveryAttempts < -1)) {
@@ -90,6 +107,10 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         if (blockTimeoutMillis != null && blockTimeoutMillis < 1) {
             throw new ConfigException("block-timeout-ms: " + blockTimeoutMillis + " (expected: >= 1)");
         }
+        if (slowConsumerThresholdMillis != null && (slowConsumerThresholdMillis == 0 || slowConsumerThresholdMillis < -1)) {
+            throw new ConfigException("slow-consumer-threshold-ms: " + slowConsumerThresholdMillis
+                    + " (expected: -1 for never, or >= 1)");
+        }
         if (deadLetterAddress != null && deadLetterAddress.isBlank()) {
             throw new ConfigException("dead-letter-address: empty (give a queue name, or max-delivery-attempts=-1)");
         }
@@ -107,7 +128,9 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
                 pick(over.idCacheSize, idCacheSize),
                 pick(over.maxSizeBytes, maxSizeBytes),
                 pick(over.fullPolicy, fullPolicy),
-                pick(over.blockTimeoutMillis, blockTimeoutMillis));
+                pick(over.blockTimeoutMillis, blockTimeoutMillis),
+                pick(over.slowConsumerThresholdMillis, slowConsumerThresholdMillis),
+                pick(over.slowConsumerPolicy, slowConsumerPolicy));
     }
 
     private static <T> T pick(T preferred, T fallback) {
@@ -127,8 +150,10 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
             case "expiry-address" -> UNSET.withExpiryAddress(v);
             case "id-cache-size" -> UNSET.withIdCacheSize(BrokerConfig.parseInt(key, v));
             case "max-size-bytes" -> UNSET.withMaxSizeBytes(parseLong(key, v));
-            case "address-full-policy" -> UNSET.withFullPolicy(parsePolicy(key, v));
+            case "address-full-policy" -> UNSET.withFullPolicy(parseEnum(key, v, FullPolicy.class));
             case "block-timeout-ms" -> UNSET.withBlockTimeoutMillis(parseLong(key, v));
+            case "slow-consumer-threshold-ms" -> UNSET.withSlowConsumerThresholdMillis(parseLong(key, v));
+            case "slow-consumer-policy" -> UNSET.withSlowConsumerPolicy(parseEnum(key, v, SlowConsumerPolicy.class));
             default -> throw new ConfigException("unknown address setting '" + key + "' (expected one of: "
                     + String.join(", ", KEYS) + ")");
         };
@@ -137,53 +162,75 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
 
     public AddressSettings withMaxDeliveryAttempts(int v) {
         return new AddressSettings(v, redeliveryDelayMillis, redeliveryMultiplier, maxRedeliveryDelayMillis,
-                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis,
+                slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withRedeliveryDelayMillis(long v) {
         return new AddressSettings(maxDeliveryAttempts, v, redeliveryMultiplier, maxRedeliveryDelayMillis,
-                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis,
+                slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withRedeliveryMultiplier(double v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, v, maxRedeliveryDelayMillis,
-                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis,
+                slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withMaxRedeliveryDelayMillis(long v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier, v,
-                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis,
+                slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withDeadLetterAddress(String v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, v, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                maxRedeliveryDelayMillis, v, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy,
+                blockTimeoutMillis, slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     /** @param v the expiry queue, or "" for none (expired messages are dropped) */
     public AddressSettings withExpiryAddress(String v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, deadLetterAddress, v, idCacheSize, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                maxRedeliveryDelayMillis, deadLetterAddress, v, idCacheSize, maxSizeBytes, fullPolicy,
+                blockTimeoutMillis, slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withIdCacheSize(int v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, v, maxSizeBytes, fullPolicy, blockTimeoutMillis);
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, v, maxSizeBytes, fullPolicy,
+                blockTimeoutMillis, slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withMaxSizeBytes(long v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, v, fullPolicy, blockTimeoutMillis);
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, v, fullPolicy,
+                blockTimeoutMillis, slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withFullPolicy(FullPolicy v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, v, blockTimeoutMillis);
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, v,
+                blockTimeoutMillis, slowConsumerThresholdMillis, slowConsumerPolicy);
     }
 
     public AddressSettings withBlockTimeoutMillis(long v) {
         return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
-                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, v);
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy, v,
+                slowConsumerThresholdMillis, slowConsumerPolicy);
+    }
+
+    public AddressSettings withSlowConsumerThresholdMillis(long v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy,
+                blockTimeoutMillis, v, slowConsumerPolicy);
+    }
+
+    public AddressSettings withSlowConsumerPolicy(SlowConsumerPolicy v) {
+        return new AddressSettings(maxDeliveryAttempts, redeliveryDelayMillis, redeliveryMultiplier,
+                maxRedeliveryDelayMillis, deadLetterAddress, expiryAddress, idCacheSize, maxSizeBytes, fullPolicy,
+                blockTimeoutMillis, slowConsumerThresholdMillis, v);
     }
 
     /**
@@ -222,6 +269,11 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         return expiryAddress == null || expiryAddress.isEmpty() ? null : expiryAddress;
     }
 
+    /** The slow-consumer threshold in milliseconds, or -1 for none. */
+    public long slowConsumerThreshold() {
+        return slowConsumerThresholdMillis == null ? -1 : slowConsumerThresholdMillis;
+    }
+
     /** The memory limit in bytes, or -1 for none. */
     public long memoryLimit() {
         return maxSizeBytes == null ? -1 : maxSizeBytes;
@@ -243,11 +295,12 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
         }
     }
 
-    private static FullPolicy parsePolicy(String key, String v) {
+    private static <E extends Enum<E>> E parseEnum(String key, String v, Class<E> type) {
         try {
-            return FullPolicy.valueOf(v.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + ": '" + v + "' (expected: BLOCK, FAIL or DROP)");
+            throw new ConfigException(key + ": '" + v + "' (expected one of: "
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ")");
         }
     }
 }

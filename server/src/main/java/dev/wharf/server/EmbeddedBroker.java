@@ -95,6 +95,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.queues().forEach(broker::declareQueue);
                 config.topics().forEach(broker::declareTopic);
                 broker.startExpirySweep();
+                broker.startSlowConsumerCheck();
             });
             acceptor = new Acceptor();
             boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
@@ -160,6 +161,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Messages dropped because their address was full (policy DROP) since the start. */
     public long droppedWhileFullCount() {
         return onBrokerThread(Broker::droppedWhileFullCount);
+    }
+
+    /** Consumers found slow (slow-consumer-threshold-ms) since the start, each slow spell once. */
+    public long slowConsumerCount() {
+        return onBrokerThread(Broker::slowConsumerCount);
     }
 
     private synchronized <T> T onBrokerThread(java.util.function.Function<Broker, T> query) {

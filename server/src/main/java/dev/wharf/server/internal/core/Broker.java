@@ -61,6 +61,7 @@ public final class Broker {
     private final DuplicateIds duplicates = new DuplicateIds();
     private final Map<WireDestination, AddressUsage> usage = new HashMap<>();
     private long droppedWhileFull;
+    private long slowConsumers;
 
     /**
      * @param users null when authentication is off
@@ -869,6 +870,30 @@ public final class Broker {
             sweepExpired();
             startExpirySweep();
         });
+    }
+
+    /** How often consumers are checked for slowness. */
+    public static final long SLOW_CONSUMER_CHECK_MILLIS = 1_000;
+
+    /** Starts the periodic slow-consumer check (every {@link #SLOW_CONSUMER_CHECK_MILLIS}) on the broker thread. */
+    public void startSlowConsumerCheck() {
+        scheduler.schedule(SLOW_CONSUMER_CHECK_MILLIS, () -> {
+            checkSlowConsumers();
+            startSlowConsumerCheck();
+        });
+    }
+
+    /** Checks every connection's consumers; see {@link BrokerConnection#checkSlowConsumers}. */
+    public void checkSlowConsumers() {
+        long now = clock.millis();
+        for (BrokerConnection c : List.copyOf(connections)) {
+            slowConsumers += c.checkSlowConsumers(now);
+        }
+    }
+
+    /** Consumers found slow since the start (each slow spell once). */
+    public long slowConsumerCount() {
+        return slowConsumers;
     }
 
     /** Drops expired messages waiting in every queue and subscription; returns how many. */

@@ -503,7 +503,7 @@ public final class BrokerConnection implements DeliveryTarget {
     public void deliver(Consumer consumer, MessageRef ref) {
         ConsumerEntry entry = consumers.get(consumer.id());
         long id = ++nextDeliveryId;
-        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session()));
+        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis()));
         sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), ref.message().wire())));
     }
 
@@ -724,6 +724,50 @@ public final class BrokerConnection implements DeliveryTarget {
     private void closeTransport() {
         cleanup();
         sink.close();
+    }
+
+    /**
+     * Reports consumers that hold a message longer than their address's
+     * {@code slow-consumer-threshold-ms} without acknowledging it, once per slow spell; under the
+     * KILL policy closes this connection, so the messages it holds go to the other consumers.
+     * Returns how many consumers became slow.
+     */
+    int checkSlowConsumers(long now) {
+        if (closed) {
+            return 0;
+        }
+        Map<Consumer, Delivery> oldest = new LinkedHashMap<>();
+        for (Delivery d : deliveries.values()) {
+            oldest.putIfAbsent(d.consumer(), d);
+        }
+        int newlySlow = 0;
+        for (ConsumerEntry entry : consumers.values()) {
+            Consumer c = entry.consumer();
+            Delivery d = oldest.get(c);
+            WireDestination address = d == null ? null : d.ref().message().wire().destination();
+            dev.wharf.server.AddressSettings s = address == null ? null
+                    : broker.settings().addressSettings().resolve(address.name());
+            long threshold = s == null ? -1 : s.slowConsumerThreshold();
+            boolean slowNow = threshold > 0 && now - d.deliveredAt() >= threshold;
+            if (slowNow && !c.isSlow()) {
+                newlySlow++;
+                LOG.warn("Slow consumer {} of connection {} ({}, client id {}) on {}: holds message {} for {} ms without"
+                        + " acknowledging it (slow-consumer-threshold-ms {}, policy {})", c.id(), connectionId,
+                        sink.remoteAddress(), clientId, c.queue().name(), d.ref().message().wire().messageId(),
+                        now - d.deliveredAt(), threshold, s.slowConsumerPolicy());
+                if (s.slowConsumerPolicy() == dev.wharf.server.AddressSettings.SlowConsumerPolicy.KILL) {
+                    sink.send(new Packet(0, new ErrorFrame(ErrorCode.RESOURCE_ALLOCATION, "consumer " + c.id() + " on "
+                            + c.queue().name() + " held a message for " + (now - d.deliveredAt()) + " ms without"
+                            + " acknowledging it; the broker closed this slow consumer's connection"
+                            + " (slow-consumer-policy KILL)")));
+                    c.slow(true);
+                    closeTransport();
+                    return newlySlow;
+                }
+            }
+            c.slow(slowNow);
+        }
+        return newlySlow;
     }
 
     /** Closes the connection from the broker side (shutdown). */

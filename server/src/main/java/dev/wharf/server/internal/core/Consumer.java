@@ -22,6 +22,8 @@ public final class Consumer {
     /** False while the consumer's connection is stopped. */
     private boolean started = true;
     private boolean closed;
+    /** True while the consumer is reported slow (so it is reported once per slow spell). */
+    private boolean slow;
     private long pullCorrelationId;
     private boolean pulling;
     private Scheduler.Cancellable pullTimer;
@@ -161,6 +163,14 @@ public final class Consumer {
             pullTimer.cancel();
             pullTimer = null;
         }
+    }
+
+    boolean isSlow() {
+        return slow;
+    }
+
+    void slow(boolean value) {
+        slow = value;
     }
 
     /** Detaches from the queue; a pending pull is answered empty. Idempotent. */

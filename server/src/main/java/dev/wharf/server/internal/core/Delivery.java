@@ -9,6 +9,7 @@ package dev.wharf.server.internal.core;
  * @param ref the reference (removed from its queue while delivered)
  * @param consumer the consumer it was delivered to
  * @param session the consumer's session
+ * @param deliveredAt when it was sent to the client (ms since the epoch), for slow-consumer checks
  */
-public record Delivery(long deliveryId, MessageRef ref, Consumer consumer, ServerSession session) {
+public record Delivery(long deliveryId, MessageRef ref, Consumer consumer, ServerSession session, long deliveredAt) {
 }
