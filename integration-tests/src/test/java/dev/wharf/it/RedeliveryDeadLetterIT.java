@@ -159,6 +159,25 @@ class RedeliveryDeadLetterIT {
     }
 
     @Test
+    void deliveryDelaySurvivesARestartAndIsStillHonoured() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("scheduled.reminders");
+        MessageProducer p = s.createProducer(q);
+        p.setDeliveryDelay(3000);
+        long sentAt = System.currentTimeMillis();
+        p.send(s.createTextMessage("remind me"));
+
+        restartBroker();
+        s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer c = s.createConsumer(s.createQueue("scheduled.reminders"));
+        TextMessage m = (TextMessage) c.receive(15_000);
+        long receivedAt = System.currentTimeMillis();
+        assertNotNull(m, "a scheduled message must survive a restart");
+        assertEquals("remind me", m.getText());
+        assertTrue(receivedAt - sentAt >= 2900, "delivered after " + (receivedAt - sentAt) + " ms, before its delay of 3000 ms");
+    }
+
+    @Test
     void addressWithUnlimitedAttemptsKeepsRedelivering() throws Exception {
         Session s = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         Queue q = s.createQueue("dead.unlimited");
