@@ -16,51 +16,25 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An address over its max-size-bytes blocks, fails or drops new messages, as configured. */
-@Timeout(60)
-class AddressFullIT {
+class AddressFullIT extends ConfiguredBrokerTestSupport {
 
     private static final int LIMIT = 10_000;
     private static final int BODY = 1024;
 
-    @TempDir
-    Path data;
-    private EmbeddedBroker broker;
-    private Connection connection;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("block.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT))
+    @Override
+    EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
+        return b.addressSettings("block.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT))
                 .addressSettings("block.short", AddressSettings.UNSET.withBlockTimeoutMillis(300))
                 .addressSettings("fail.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
                         .withFullPolicy(AddressSettings.FullPolicy.FAIL))
                 .addressSettings("drop.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
-                        .withFullPolicy(AddressSettings.FullPolicy.DROP))
-                .build();
-        broker.start();
-        connection = new WharfConnectionFactory(broker.url()).createConnection();
-        connection.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (connection != null) {
-            connection.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+                        .withFullPolicy(AddressSettings.FullPolicy.DROP));
     }
 
     private static BytesMessage message(Session s, int i) throws Exception {
@@ -77,7 +51,7 @@ class AddressFullIT {
         int total = 100;
         AtomicInteger sent = new AtomicInteger();
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-            try (Connection pc = new WharfConnectionFactory(broker.url()).createConnection()) {
+            try (Connection pc = factory.createConnection()) {
                 Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = ps.createProducer(q);
                 for (int i = 0; i < total; i++) {

@@ -6,60 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wharf.jms.WharfConnectionFactory;
 import dev.wharf.protocol.WharfProperties;
 import dev.wharf.server.AddressSettings;
 import dev.wharf.server.EmbeddedBroker;
-import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Producers that set WHARF_DUPLICATE_ID get each message in at most once per address. */
 @Timeout(120)
-class DuplicateDetectionIT {
+class DuplicateDetectionIT extends ConfiguredBrokerTestSupport {
 
-    @TempDir
-    Path data;
-    private EmbeddedBroker broker;
-    private Connection connection;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("small.#", AddressSettings.UNSET.withIdCacheSize(3))
-                .addressSettings("off.#", AddressSettings.UNSET.withIdCacheSize(0))
-                .build();
-        broker.start();
-        connection = new WharfConnectionFactory(broker.url()).createConnection();
-        connection.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (connection != null) {
-            connection.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private void restart() throws Exception {
-        connection.close();
-        broker.close();
-        start();
+    @Override
+    EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
+        return b.addressSettings("small.#", AddressSettings.UNSET.withIdCacheSize(3))
+                .addressSettings("off.#", AddressSettings.UNSET.withIdCacheSize(0));
     }
 
     private static void send(Session s, MessageProducer p, String text, String duplicateId) throws Exception {
@@ -86,7 +54,7 @@ class DuplicateDetectionIT {
         }
         assertEquals(999, broker.duplicatesDroppedCount());
 
-        restart();
+        restartBroker();
         s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         p = s.createProducer(q);
         for (int i = 0; i < 10; i++) {
@@ -146,7 +114,7 @@ class DuplicateDetectionIT {
         for (String id : List.of("a", "b", "c", "d")) {
             send(s, p, id, id);
         }
-        restart();
+        restartBroker();
         s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         p = s.createProducer(q);
         send(s, p, "a again", "a");

@@ -9,7 +9,6 @@ import dev.wharf.jms.WharfConnectionFactory;
 import dev.wharf.protocol.WharfProperties;
 import dev.wharf.server.AddressSettings;
 import dev.wharf.server.EmbeddedBroker;
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -18,57 +17,23 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Redelivery delays, dead-letter queues and expiry queues, configured per address with wildcards. */
-@Timeout(60)
-class RedeliveryDeadLetterIT {
+class RedeliveryDeadLetterIT extends ConfiguredBrokerTestSupport {
 
-    @TempDir
-    Path data;
-    private EmbeddedBroker broker;
-    private Connection connection;
-
-    @BeforeEach
-    void start() throws Exception {
-        startBroker();
-    }
-
-    private void startBroker() throws Exception {
-        broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("retry.#", AddressSettings.UNSET.withMaxDeliveryAttempts(5).withRedeliveryDelayMillis(200).withRedeliveryMultiplier(2.0))
+    @Override
+    EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
+        return b.addressSettings("retry.#", AddressSettings.UNSET.withMaxDeliveryAttempts(5).withRedeliveryDelayMillis(200)
+                        .withRedeliveryMultiplier(2.0))
                 .addressSettings("dead.#", AddressSettings.UNSET.withMaxDeliveryAttempts(3).withDeadLetterAddress("dead.letters"))
                 .addressSettings("dead.unlimited", AddressSettings.UNSET.withMaxDeliveryAttempts(-1))
-                .addressSettings("stale.*", AddressSettings.UNSET.withExpiryAddress("stale.expired"))
-                .build();
-        broker.start();
-        connection = new WharfConnectionFactory(broker.url()).createConnection();
-        connection.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (connection != null) {
-            connection.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private void restartBroker() throws Exception {
-        stop();
-        startBroker();
+                .addressSettings("stale.*", AddressSettings.UNSET.withExpiryAddress("stale.expired"));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wharf.jms.WharfConnectionFactory;
 import dev.wharf.server.AddressSettings;
 import dev.wharf.server.EmbeddedBroker;
 import jakarta.jms.Connection;
@@ -14,46 +13,35 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A consumer that holds messages without acknowledging them is reported, or cut off. */
-@Timeout(60)
-class SlowConsumerIT {
+class SlowConsumerIT extends ConfiguredBrokerTestSupport {
 
-    @TempDir
-    Path data;
-    private EmbeddedBroker broker;
-    private WharfConnectionFactory factory;
     private Connection slow;
     private Connection fast;
 
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0)
-                .addressSettings("watched.#", AddressSettings.UNSET.withSlowConsumerThresholdMillis(300))
+    @Override
+    EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
+        return b.addressSettings("watched.#", AddressSettings.UNSET.withSlowConsumerThresholdMillis(300))
                 .addressSettings("watched.kill", AddressSettings.UNSET
-                        .withSlowConsumerPolicy(AddressSettings.SlowConsumerPolicy.KILL))
-                .build();
-        broker.start();
-        factory = new WharfConnectionFactory(broker.url());
+                        .withSlowConsumerPolicy(AddressSettings.SlowConsumerPolicy.KILL));
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
         slow = factory.createConnection();
         slow.start();
-        fast = factory.createConnection();
-        fast.start();
+        fast = connection;
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void closeSlow() throws Exception {
         slow.close();
-        fast.close();
-        broker.close();
     }
 
     @Test
