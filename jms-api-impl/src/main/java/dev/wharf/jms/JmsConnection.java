@@ -69,13 +69,15 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     /** Orders start() and stop() with their FLOW frames. */
     private final Object flowLock = new Object();
     private volatile boolean failed;
+    private final String brokerName;
     private volatile ExceptionListener exceptionListener;
 
-    private JmsConnection(WharfConnectionFactory.ConnectionSettings settings, Transport transport, ConnectedFrame connected) {
+    JmsConnection(WharfConnectionFactory.ConnectionSettings settings, Transport transport, ConnectedFrame connected) {
         this.settings = settings;
         this.transport = transport;
         this.connectionId = connected.connectionId();
         this.maxFrameSize = connected.maxFrameSize();
+        this.brokerName = connected.brokerName();
         this.clientId = settings.clientId();
         this.clientIdFixed = settings.clientId() != null;
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
@@ -86,6 +88,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     }
 
     static JmsConnection open(WharfConnectionFactory.ConnectionSettings settings) throws JMSException {
+        return open(settings, false);
+    }
+
+    /** @param xa true for a {@link JmsXAConnection} */
+    static JmsConnection open(WharfConnectionFactory.ConnectionSettings settings, boolean xa) throws JMSException {
         Transport transport = Transport.connect(settings.host(), settings.port(), settings.connectTimeout());
         ConnectedFrame connected;
         try {
@@ -95,7 +102,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             transport.close();
             throw e;
         }
-        JmsConnection c = new JmsConnection(settings, transport, connected);
+        JmsConnection c = xa ? new JmsXAConnection(settings, transport, connected)
+                : new JmsConnection(settings, transport, connected);
         transport.setListener(c.new Events());
         LOG.debug("connected to {} as {}", transport.address(), c.connectionId);
         return c;
@@ -216,13 +224,24 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             throw new JMSException("acknowledgeMode: " + acknowledgeMode
                     + " (expected: Session.AUTO_ACKNOWLEDGE, CLIENT_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE or SESSION_TRANSACTED)");
         }
-        JmsSession session = new JmsSession(this, nextId(), mode, domain);
+        return addSession(new JmsSession(this, nextId(), mode, domain));
+    }
+
+    /** Opens a new session at the broker and adds it to this connection. */
+    JmsSession addSession(JmsSession session) throws JMSException {
+        checkClosed();
+        markUsed();
         sessions.add(session);
         session.open();
         if (started) {
             session.start();
         }
         return session;
+    }
+
+    /** Who this connection talks to, for XAResource.isSameRM: the broker's address and name. */
+    String brokerIdentity() {
+        return transport.address() + "/" + brokerName;
     }
 
     @Override

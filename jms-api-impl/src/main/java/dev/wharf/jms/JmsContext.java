@@ -80,7 +80,7 @@ public class JmsContext implements JMSContext {
         }
     }
 
-    private JmsContext(Shared shared, int sessionMode) {
+    JmsContext(Shared shared, int sessionMode) {
         checkSessionMode(sessionMode);
         this.shared = shared;
         this.sessionMode = sessionMode;
@@ -115,6 +115,8 @@ public class JmsContext implements JMSContext {
             return new MessageNotWriteableRuntimeException(m, c, e);
         } else if (e instanceof TransactionRolledBackException) {
             return new TransactionRolledBackRuntimeException(m, c, e);
+        } else if (e instanceof jakarta.jms.TransactionInProgressException) {
+            return new jakarta.jms.TransactionInProgressRuntimeException(m, c, e);
         } else if (e instanceof ResourceAllocationException) {
             return new ResourceAllocationRuntimeException(m, c, e);
         }
@@ -144,9 +146,19 @@ public class JmsContext implements JMSContext {
     synchronized Session session() {
         checkClosed();
         if (session == null) {
-            session = run(() -> shared.connection.createSession(sessionMode));
+            session = run(this::newSession);
         }
         return session;
+    }
+
+    /** Creates the context's session; an XA context creates an XA session. */
+    Session newSession() throws JMSException {
+        return shared.connection.createSession(sessionMode);
+    }
+
+    /** The connection this context uses. */
+    Connection connection() {
+        return shared.connection;
     }
 
     private void startIfAuto() {

@@ -313,6 +313,20 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             return;
         }
         CompletableFuture<Frame> answer = c.transport().request(frame);
+        if (session.commitsEachSend()) {
+            // An XA session outside a global transaction: the send is its own transaction.
+            c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);
+            session.afterSend();
+            if (listener != null) {
+                pending.add(answer);
+                AsyncSend send = new AsyncSend(message, listener, answer);
+                synchronized (asyncSends) {
+                    asyncSends.add(send);
+                }
+                completed(send, answer.join(), null);
+            }
+            return;
+        }
         if (listener == null) {
             c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);
             return;

@@ -75,7 +75,7 @@ public class JmsSession implements QueueSession, TopicSession {
     private volatile Thread deliveryThread;
     private volatile MessageListener sessionListener;
 
-    JmsSession(JmsConnection connection, long id, int ackMode, Domain domain) {
+    protected JmsSession(JmsConnection connection, long id, int ackMode, Domain domain) {
         this.connection = connection;
         this.id = id;
         this.ackMode = ackMode;
@@ -288,6 +288,18 @@ public class JmsSession implements QueueSession, TopicSession {
         }
     }
 
+    /**
+     * True if each send must be committed on its own right after it (an XA session outside a
+     * global transaction); then the producer calls {@link #afterSend()}.
+     */
+    boolean commitsEachSend() {
+        return false;
+    }
+
+    /** A send of a session that {@link #commitsEachSend()} was staged: commit it. */
+    void afterSend() throws JMSException {
+    }
+
     /** Called once the application has a message (receive returned it, or onMessage returned). */
     void afterConsumed(long deliveryId) throws JMSException {
         switch (ackMode) {
@@ -318,7 +330,7 @@ public class JmsSession implements QueueSession, TopicSession {
      * message a listener is handling right now (commit, rollback, recover or acknowledge called
      * from onMessage covers that message too; its usual settlement after onMessage is then skipped).
      */
-    private synchronized long[] drainConsumed() {
+    synchronized long[] drainConsumed() {
         if (listenerDelivery >= 0 && !listenerDeliveryHandled) {
             consumed.add(listenerDelivery);
             listenerDeliveryHandled = true;

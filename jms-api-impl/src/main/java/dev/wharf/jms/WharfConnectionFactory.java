@@ -168,7 +168,24 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
 
     @Override
     public Connection createConnection(String userName, String pass) throws JMSException {
-        return JmsConnection.open(new ConnectionSettings(host, port, userName, pass, clientID, prefetch, connectTimeout, requestTimeout));
+        return JmsConnection.open(settings(userName, pass));
+    }
+
+    /** The settings of a new connection with these credentials. */
+    ConnectionSettings settings(String userName, String pass) {
+        return new ConnectionSettings(host, port, userName, pass, clientID, prefetch, connectTimeout, requestTimeout);
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    String url() {
+        return url;
     }
 
     @Override

@@ -41,7 +41,9 @@ public enum FrameType {
     CLOSE_BROWSER(43, CloseBrowserFrame::decode),
     CREATE_TEMP_DESTINATION(50, CreateTempDestinationFrame::decode),
     DELETE_TEMP_DESTINATION(51, DeleteTempDestinationFrame::decode),
-    UNSUBSCRIBE(52, UnsubscribeFrame::decode);
+    UNSUBSCRIBE(52, UnsubscribeFrame::decode),
+    XA(60, XaFrame::decode),
+    XA_RESULT(61, XaResultFrame::decode);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

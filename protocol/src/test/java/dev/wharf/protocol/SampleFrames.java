@@ -46,6 +46,9 @@ final class SampleFrames {
         put(m, new PongFrame());
         put(m, new FlowFrame(true));
         put(m, new AddressFlowFrame(WireDestination.queue("orders"), true));
+        WireXid xid = new WireXid(0x1234, new byte[] {1, 2, 3}, new byte[] {9});
+        put(m, new XaFrame(XaFrame.Op.END, 7, xid, 0x04000000, new long[] {3, 4}, 30));
+        put(m, new XaResultFrame(3, null, java.util.List.of(xid)));
         put(m, new CreateSessionFrame(7, 0));
         put(m, new CloseSessionFrame(7));
         put(m, new CreateProducerFrame(7, 8, null));

@@ -5,6 +5,7 @@ import dev.wharf.protocol.SubscriptionKind;
 import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WharfProperties;
 import dev.wharf.protocol.WireMessage;
+import dev.wharf.protocol.WireXid;
 import dev.wharf.server.AddressSettings;
 import dev.wharf.server.internal.security.UserStore;
 import dev.wharf.server.internal.store.JournalStore;
@@ -59,6 +60,7 @@ public final class Broker {
     private long deadLettered;
     private long duplicatesDropped;
     private final DuplicateIds duplicates = new DuplicateIds();
+    private final XaBranches xa;
     private final Map<WireDestination, AddressUsage> usage = new HashMap<>();
     private long droppedWhileFull;
     private long slowConsumers;
@@ -84,6 +86,7 @@ public final class Broker {
             }
         });
         this.subscriptions = new Subscriptions(store, queueContext);
+        this.xa = new XaBranches(this, store, scheduler);
     }
 
     public BrokerSettings settings() {
@@ -141,7 +144,13 @@ public final class Broker {
             m.journalId(e.getKey());
             messages.put(e.getKey(), m);
         }
-        // 3. References, in id order (= arrival order); orphans are deleted.
+        // 3. References, in id order (= arrival order); orphans are deleted. Those a prepared XA
+        //    transaction acknowledges stay out of their queues until it is resolved.
+        java.util.Set<Long> inDoubtAcks = new java.util.HashSet<>();
+        for (dev.wharf.journal.PreparedTransaction p : r.prepared()) {
+            inDoubtAcks.addAll(p.deletedIds());
+        }
+        Map<Long, MessageRef> heldByXa = new HashMap<>();
         Map<Queue, List<MessageRef>> refsByQueue = new HashMap<>();
         for (StoreRecords.RefRecord ref : r.refs()) {
             StoredMessage m = messages.get(ref.messageId());
@@ -152,8 +161,12 @@ public final class Broker {
                 continue;
             }
             m.addJournaledRef();
-            refsByQueue.computeIfAbsent(queue, q -> new ArrayList<>())
-                    .add(new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount())));
+            MessageRef mr = new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount()));
+            if (inDoubtAcks.contains(ref.id())) {
+                heldByXa.put(ref.id(), mr);
+            } else {
+                refsByQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(mr);
+            }
         }
         refsByQueue.forEach(Queue::addQuietly);
         for (StoredMessage m : messages.values()) {
@@ -174,6 +187,72 @@ public final class Broker {
                 store.deleteOrphan(m.journalId());
             }
         }
+        // 6. Prepared XA transactions: in doubt until the transaction manager resolves them.
+        for (dev.wharf.journal.PreparedTransaction p : r.prepared()) {
+            recoverPrepared(p, byRecord, messages, heldByXa);
+        }
+    }
+
+    /** Rebuilds a prepared XA branch: the sends it stages and the references it acknowledges. */
+    private void recoverPrepared(dev.wharf.journal.PreparedTransaction p, Map<Long, Queue> byRecord,
+                                 Map<Long, StoredMessage> live, Map<Long, MessageRef> heldByXa) {
+        WireXid xid;
+        try {
+            xid = XaBranches.decode(p.data());
+        } catch (RuntimeException e) {
+            LOG.error("Prepared journal transaction {} has no readable Xid ({}); it stays in the journal untouched",
+                    p.txId(), e.toString());
+            return;
+        }
+        Map<Long, StoredMessage> added = new HashMap<>();
+        List<StoreRecords.RefRecord> addedRefs = new ArrayList<>();
+        List<DuplicateKey> dups = new ArrayList<>();
+        List<Long> dupRecordIds = new ArrayList<>();
+        for (dev.wharf.journal.RecordInfo info : p.records()) {
+            switch (info.type()) {
+                case StoreRecords.MESSAGE -> {
+                    StoredMessage m = new StoredMessage(StoreRecords.decodeMessage(info.payload()), null, null);
+                    m.journalId(info.id());
+                    added.put(info.id(), m);
+                }
+                case StoreRecords.REF -> addedRefs.add(StoreRecords.decodeRef(info.id(), info.payload()));
+                case StoreRecords.DUPLICATE_ID -> {
+                    StoreRecords.DuplicateIdRecord d = StoreRecords.decodeDuplicateId(info.id(), info.payload());
+                    int cacheSize = settings.addressSettings().resolve(d.address().name()).duplicateIdCacheSize();
+                    dups.add(new DuplicateKey(d.address(), d.duplicateId(), cacheSize));
+                    dupRecordIds.add(d.id());
+                    duplicates.add(d.address(), d.duplicateId(), d.id(), Math.max(cacheSize, 1));
+                }
+                default -> LOG.warn("Prepared transaction {} holds a record {} of unexpected type {}", p.txId(), info.id(),
+                        info.type());
+            }
+        }
+        List<MessageRef> visible = new ArrayList<>();
+        for (StoreRecords.RefRecord ref : addedRefs) {
+            StoredMessage m = added.containsKey(ref.messageId()) ? added.get(ref.messageId()) : live.get(ref.messageId());
+            Queue queue = byRecord.get(ref.queueId());
+            if (m == null || queue == null) {
+                LOG.warn("Prepared transaction {} sends to a missing message or queue (reference {}); that send is lost",
+                        p.txId(), ref.id());
+                continue;
+            }
+            m.addJournaledRef();
+            visible.add(new MessageRef(m, queue, ref.id(), true, Math.max(1, ref.deliveryCount())));
+        }
+        List<MessageRef> acked = new ArrayList<>();
+        for (long id : p.deletedIds()) {
+            MessageRef ref = heldByXa.get(id);
+            if (ref != null) {
+                ref.message().removeJournaledRef();
+                acked.add(ref);
+            }
+        }
+        xa.recovered(xid, new StagedTransaction(store.inDoubt(p.txId()), visible, acked, dups, dupRecordIds));
+    }
+
+    /** The XA branches. */
+    XaBranches xa() {
+        return xa;
     }
 
     /** Declares a queue (from configuration); creates and journals it if missing. */
@@ -498,6 +577,33 @@ public final class Broker {
      */
     public CompletableFuture<Void> commit(List<StoredMessage> sends, List<MessageRef> acked,
                                           java.util.concurrent.Executor executorHop) {
+        StagedTransaction st;
+        try {
+            st = stage(sends, acked);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return forgetOnFailure(st.tx().commit(), st.dups(), st.dupRecordIds(), executorHop)
+                .thenRunAsync(() -> applyCommitted(st), executorHop);
+    }
+
+    /**
+     * A transaction's work staged in a journal transaction: the references its sends will add
+     * (routed at staging), the references it acknowledges (out of their queues already), and the
+     * duplicate ids it carries.
+     */
+    record StagedTransaction(StoreTransaction tx, List<MessageRef> visible, List<MessageRef> acked,
+                             List<DuplicateKey> dups, List<Long> dupRecordIds) {
+    }
+
+    /**
+     * Stages sends and acknowledgements in a new journal transaction, which the caller commits
+     * or prepares; then {@link #applyCommitted} or {@link #applyRolledBack}.
+     *
+     * @throws BrokerException TRANSACTION_ROLLED_BACK for a duplicate id, or a message that
+     *     cannot be stored; nothing is staged then
+     */
+    StagedTransaction stage(List<StoredMessage> sends, List<MessageRef> acked) throws BrokerException {
         List<DuplicateKey> dups = new ArrayList<>();
         Set<DuplicateKey> inThisTransaction = new java.util.HashSet<>();
         for (StoredMessage m : sends) {
@@ -505,9 +611,9 @@ public final class Broker {
             if (dup != null) {
                 if (duplicates.contains(dup.address(), dup.id()) || !inThisTransaction.add(dup)) {
                     duplicatesDropped++;
-                    return CompletableFuture.failedFuture(new BrokerException(ErrorCode.TRANSACTION_ROLLED_BACK,
+                    throw new BrokerException(ErrorCode.TRANSACTION_ROLLED_BACK,
                             "duplicate message: " + WharfProperties.DUPLICATE_ID + " '" + dup.id() + "' was already sent to "
-                                    + WharfProperties.describe(dup.address())));
+                                    + WharfProperties.describe(dup.address()));
                 }
                 dups.add(dup);
             }
@@ -533,7 +639,7 @@ public final class Broker {
                     tx.addMessage(m, store.encode(m), journaled);
                 } catch (BrokerException e) {
                     tx.rollback();
-                    return CompletableFuture.failedFuture(e);
+                    throw e;
                 }
             }
             visible.addAll(refs);
@@ -546,19 +652,39 @@ public final class Broker {
         for (DuplicateKey dup : dups) {
             recordIds.add(remember(tx, dup));
         }
-        return forgetOnFailure(tx.commit(), dups, recordIds, executorHop).thenRunAsync(() -> {
-            Map<StoredMessage, Integer> refsPerMessage = new LinkedHashMap<>();
-            for (MessageRef ref : visible) {
-                refsPerMessage.merge(ref.message(), 1, Integer::sum);
+        return new StagedTransaction(tx, visible, List.copyOf(acked), dups, recordIds);
+    }
+
+    /** The staged transaction committed: its sends become visible, its acknowledgements final. */
+    void applyCommitted(StagedTransaction st) {
+        Map<StoredMessage, Integer> refsPerMessage = new LinkedHashMap<>();
+        for (MessageRef ref : st.visible()) {
+            refsPerMessage.merge(ref.message(), 1, Integer::sum);
+        }
+        refsPerMessage.forEach((m, n) -> m.countIn(usage(m.wire().destination()), n));
+        for (MessageRef ref : st.acked()) {
+            released(ref);
+        }
+        for (MessageRef ref : st.visible()) {
+            ref.queue().add(ref);
+        }
+    }
+
+    /**
+     * The staged transaction rolled back (its journal transaction is discarded by the caller):
+     * its sends are forgotten with their duplicate ids, its acknowledged references go back to
+     * their queues, redelivered.
+     */
+    void applyRolledBack(StagedTransaction st) {
+        for (int i = 0; i < st.dups().size(); i++) {
+            duplicates.remove(st.dups().get(i).address(), st.dups().get(i).id(), st.dupRecordIds().get(i));
+        }
+        for (MessageRef ref : st.acked()) {
+            if (ref.isJournaled()) {
+                ref.message().addJournaledRef();
             }
-            refsPerMessage.forEach((m, n) -> m.countIn(usage(m.wire().destination()), n));
-            for (MessageRef ref : acked) {
-                released(ref);
-            }
-            for (MessageRef ref : visible) {
-                ref.queue().add(ref);
-            }
-        }, executorHop);
+        }
+        returnRefs(st.acked(), true);
     }
 
     /** Forgets an acknowledged reference; the future completes when the deletion is durable (if asked). */
@@ -929,6 +1055,7 @@ public final class Broker {
 
     public void unregister(BrokerConnection conn) {
         connections.remove(conn);
+        xa.connectionClosed(conn);
         for (AddressUsage u : usage.values()) {
             u.blockedConnections().remove(conn);
             u.held().removeIf(h -> {

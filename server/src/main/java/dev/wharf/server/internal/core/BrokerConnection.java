@@ -39,6 +39,8 @@ import dev.wharf.protocol.frame.RollbackFrame;
 import dev.wharf.protocol.frame.SendFrame;
 import dev.wharf.protocol.frame.SetClientIdFrame;
 import dev.wharf.protocol.frame.UnsubscribeFrame;
+import dev.wharf.protocol.frame.XaFrame;
+import dev.wharf.protocol.frame.XaResultFrame;
 import dev.wharf.server.selector.Selector;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,6 +202,7 @@ public final class BrokerConnection implements DeliveryTarget {
             case CREATE_TEMP_DESTINATION -> onCreateTemp(corr, (CreateTempDestinationFrame) frame);
             case DELETE_TEMP_DESTINATION -> onDeleteTemp(corr, (DeleteTempDestinationFrame) frame);
             case UNSUBSCRIBE -> onUnsubscribe(corr, (UnsubscribeFrame) frame);
+            case XA -> onXa(corr, (XaFrame) frame);
             default -> error(corr, ErrorCode.PROTOCOL_ERROR, "a client may not send " + frame.type() + " frames");
         }
     }
@@ -330,6 +333,14 @@ public final class BrokerConnection implements DeliveryTarget {
             browsers.remove(id);
         }
         s.staged().clear();
+        if (s.xid() != null) {
+            try {
+                broker.xa().end(s.xid(), XaBranches.TMFAIL, List.of(), List.of());
+            } catch (XaBranches.XaException e) {
+                LOG.debug("Connection {}: session {} closed inside XA branch {}: {}", connectionId, s.id(), s.xid(), e.getMessage());
+            }
+            s.xid(null);
+        }
         List<MessageRef> back = new ArrayList<>();
         for (Iterator<Delivery> it = deliveries.values().iterator(); it.hasNext(); ) {
             Delivery d = it.next();
@@ -608,6 +619,71 @@ public final class BrokerConnection implements DeliveryTarget {
         ServerSession s = session(f.sessionId());
         s.staged().clear();
         giveBack(corr, s, f.consumedIds(), f.releasedIds());
+    }
+
+    // ------------------------------------------------------------------ XA
+
+    private void onXa(long corr, XaFrame f) throws BrokerException {
+        XaBranches xa = broker.xa();
+        try {
+            if (f.op() != XaFrame.Op.RECOVER && f.xid() == null) {
+                throw new XaBranches.XaException(XaBranches.XAER_INVAL, "XA " + f.op() + " needs an Xid");
+            }
+            switch (f.op()) {
+                case START -> {
+                    ServerSession s = session(f.sessionId());
+                    if (!s.isTransacted()) {
+                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id() + " is not an XA session");
+                    }
+                    if (s.xid() != null) {
+                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
+                                + " already works for XA branch " + s.xid() + "; end that first");
+                    }
+                    xa.start(this, f.xid(), f.flags(), f.timeoutSeconds());
+                    s.xid(f.xid());
+                    xaAnswer(corr, XaBranches.XA_OK, null);
+                }
+                case END -> {
+                    ServerSession s = session(f.sessionId());
+                    if (!f.xid().equals(s.xid())) {
+                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
+                                + " does not work for XA branch " + f.xid());
+                    }
+                    s.xid(null);
+                    xa.end(f.xid(), f.flags(), s.takeStaged(), take(f.consumedIds(), false));
+                    xaAnswer(corr, XaBranches.XA_OK, null);
+                }
+                case PREPARE -> xaWhenDone(corr, xa.prepare(f.xid()));
+                case COMMIT -> xaWhenDone(corr, xa.commit(f.xid(), (f.flags() & XaBranches.TMONEPHASE) != 0, executor)
+                        .thenApply(v -> XaBranches.XA_OK));
+                case ROLLBACK -> xaWhenDone(corr, xa.rollback(f.xid(), executor).thenApply(v -> XaBranches.XA_OK));
+                case RECOVER -> sink.send(new Packet(corr, new XaResultFrame(XaBranches.XA_OK, null, xa.recover())));
+                case FORGET -> xa.forget(f.xid());
+                default -> throw new XaBranches.XaException(XaBranches.XAER_INVAL, "unknown XA operation " + f.op());
+            }
+        } catch (XaBranches.XaException e) {
+            xaAnswer(corr, e.code, e.getMessage());
+        }
+    }
+
+    private void xaAnswer(long corr, int code, String message) {
+        sink.send(new Packet(corr, new XaResultFrame(code, message, List.of())));
+    }
+
+    private void xaWhenDone(long corr, CompletableFuture<Integer> result) {
+        result.whenCompleteAsync((code, e) -> {
+            if (e == null) {
+                xaAnswer(corr, code, null);
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof XaBranches.XaException xe) {
+                xaAnswer(corr, xe.code, xe.getMessage());
+            } else {
+                LOG.warn("Connection {}: XA request failed: {}", connectionId, cause.toString());
+                xaAnswer(corr, XaBranches.XAER_RMERR, "the broker could not complete the XA request: " + describe(cause));
+            }
+        }, executor);
     }
 
     // ------------------------------------------------------------------ browsers

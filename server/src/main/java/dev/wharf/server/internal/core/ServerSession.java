@@ -23,6 +23,8 @@ public final class ServerSession {
     private final Set<Long> producerIds = new LinkedHashSet<>();
     private final Set<Long> browserIds = new LinkedHashSet<>();
     private final List<StoredMessage> staged = new ArrayList<>();
+    /** The XA branch the session works for (XA START .. END), or null. */
+    private dev.wharf.protocol.WireXid xid;
 
     public ServerSession(long id, int ackMode) {
         this.id = id;
@@ -51,6 +53,14 @@ public final class ServerSession {
 
     public Set<Long> browserIds() {
         return browserIds;
+    }
+
+    public dev.wharf.protocol.WireXid xid() {
+        return xid;
+    }
+
+    public void xid(dev.wharf.protocol.WireXid value) {
+        xid = value;
     }
 
     /** Sends staged in the open transaction, in send order. */

@@ -165,6 +165,21 @@ public final class JournalStore implements AutoCloseable {
         }
     }
 
+    /** Commits a prepared transaction (forced). */
+    public CompletableFuture<Void> commitPrepared(long txId) {
+        return call(() -> journal.commit(txId, true));
+    }
+
+    /** Rolls back a prepared transaction (forced). */
+    public CompletableFuture<Void> rollbackPrepared(long txId) {
+        return call(() -> journal.rollback(txId, true));
+    }
+
+    /** The transaction {@code txId} found prepared at recovery, to commit or roll back. */
+    public StoreTransaction inDoubt(long txId) {
+        return new StoreTransaction(this, journal, txId);
+    }
+
     /** Starts a transaction that stages sends and acknowledgements. */
     public StoreTransaction begin() {
         return new StoreTransaction(this, journal);

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  *                          uint8 noLocal (0/1)
  * type 4 DUPLICATE_ID payload: destination ({@link WireDestination} encoding), string id
  * </pre>
+ * A prepared XA transaction's data (the journal's prepare record) is its Xid:
+ * int32 formatId, bytes globalTransactionId, bytes branchQualifier.
  */
 public final class StoreRecords {
 
@@ -57,6 +59,14 @@ public final class StoreRecords {
             throw new IllegalArgumentException("DUPLICATE_ID record " + id + " lacks its address or id");
         }
         return new DuplicateIdRecord(id, address, duplicateId);
+    }
+
+    public static byte[] encodeXid(dev.wharf.protocol.WireXid xid) {
+        return encode(buf -> dev.wharf.protocol.WireXid.write(buf, xid));
+    }
+
+    public static dev.wharf.protocol.WireXid decodeXid(byte[] data) {
+        return dev.wharf.protocol.WireXid.read(Unpooled.wrappedBuffer(data));
     }
 
     public static byte[] encodeMessage(WireMessage m) {

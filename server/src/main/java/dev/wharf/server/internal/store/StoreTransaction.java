@@ -23,8 +23,14 @@ public final class StoreTransaction {
     private long txId;
 
     StoreTransaction(JournalStore store, Journal journal) {
+        this(store, journal, 0);
+    }
+
+    /** @param txId 0 for a new transaction, or the id of one found prepared at recovery */
+    StoreTransaction(JournalStore store, Journal journal, long txId) {
         this.store = store;
         this.journal = journal;
+        this.txId = txId;
     }
 
     private long txId() {
@@ -78,6 +84,23 @@ public final class StoreTransaction {
         List<CompletableFuture<Void>> all = new ArrayList<>(staged);
         all.add(JournalStore.call(() -> journal.commit(txId, true)));
         return JournalStore.all(all);
+    }
+
+    /**
+     * Prepares (two-phase commit, forced): the transaction survives a restart in doubt with
+     * {@code data} until {@link JournalStore#commitPrepared} or {@link JournalStore#rollbackPrepared}
+     * resolves it under {@link #id()}. Completes when durable.
+     */
+    public CompletableFuture<Void> prepare(byte[] data) {
+        long tx = txId();
+        List<CompletableFuture<Void>> all = new ArrayList<>(staged);
+        all.add(JournalStore.call(() -> journal.prepare(tx, ByteBuffer.wrap(data), true)));
+        return JournalStore.all(all);
+    }
+
+    /** The journal transaction id (assigned on first use). */
+    public long id() {
+        return txId();
     }
 
     /** Discards what was staged. */

@@ -1,0 +1,293 @@
+package dev.wharf.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.jms.WharfXAConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.TransactionInProgressException;
+import jakarta.jms.TransactionInProgressRuntimeException;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XAJMSContext;
+import jakarta.jms.XASession;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** XA driven directly, as a transaction manager would: two-phase and one-phase commit, rollback, errors. */
+class XaIT extends BrokerTestSupport {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
+        static TestXid next() {
+            int n = IDS.incrementAndGet();
+            return new TestXid(0x5748, ("gtrid-" + n + "-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8),
+                    ("b" + n).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public int getFormatId() {
+            return formatId;
+        }
+
+        @Override
+        public byte[] getGlobalTransactionId() {
+            return gtrid.clone();
+        }
+
+        @Override
+        public byte[] getBranchQualifier() {
+            return bqual.clone();
+        }
+    }
+
+    private WharfXAConnectionFactory xaFactory;
+    private XAConnection xaConnection;
+
+    @BeforeEach
+    void openXa() throws Exception {
+        xaFactory = new WharfXAConnectionFactory(broker.url());
+        xaConnection = xaFactory.createXAConnection();
+        xaConnection.start();
+    }
+
+    @AfterEach
+    void closeXa() throws Exception {
+        xaConnection.close();
+    }
+
+    private static List<String> drain(MessageConsumer c, long timeout) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (TextMessage m; (m = (TextMessage) c.receive(timeout)) != null; ) {
+            out.add(m.getText());
+        }
+        return out;
+    }
+
+    private static int code(Executable e) {
+        return assertThrows(XAException.class, e::run).errorCode;
+    }
+
+    @FunctionalInterface
+    interface Executable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void preparedBranchIsInvisibleUntilCommittedThenSendsAppearAndConsumedMessageIsGone() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue(unique("xa.in"));
+        Queue out = plain.createQueue(unique("xa.out"));
+        plain.createProducer(in).send(plain.createTextMessage("order"));
+
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        TextMessage order = (TextMessage) xs.createConsumer(in).receive(5000);
+        assertEquals("order", order.getText());
+        MessageProducer p = xs.createProducer(out);
+        p.send(xs.createTextMessage("invoice"));
+        p.send(xs.createTextMessage("shipment"));
+        xr.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, xr.prepare(xid));
+
+        MessageConsumer outside = plain.createConsumer(out);
+        assertNull(outside.receive(300), "prepared sends are not visible");
+        assertNull(plain.createConsumer(in).receive(300), "a message consumed in a prepared branch is not redelivered");
+        xr.commit(xid, false);
+        assertEquals(List.of("invoice", "shipment"), drain(outside, 2000));
+        xs.close();
+        assertNull(plain.createConsumer(in).receive(300), "the consumed message is gone for good");
+    }
+
+    @Test
+    void rolledBackPreparedBranchDiscardsItsSendsAndRedeliversWhatItConsumed() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue(unique("xa.in"));
+        Queue out = plain.createQueue(unique("xa.out"));
+        plain.createProducer(in).send(plain.createTextMessage("order"));
+
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        assertNotNull(xs.createConsumer(in).receive(5000));
+        xs.createProducer(out).send(xs.createTextMessage("invoice"));
+        xr.end(xid, XAResource.TMSUCCESS);
+        xr.prepare(xid);
+        xr.rollback(xid);
+        xs.close();
+
+        assertNull(plain.createConsumer(out).receive(300), "a rolled-back send never appears");
+        TextMessage again = (TextMessage) plain.createConsumer(in).receive(5000);
+        assertNotNull(again, "the consumed message comes back");
+        assertTrue(again.getJMSRedelivered());
+    }
+
+    @Test
+    void onePhaseCommitAndReadOnlyPrepare() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue out = plain.createQueue(unique("xa.one"));
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+
+        Xid one = TestXid.next();
+        xr.start(one, XAResource.TMNOFLAGS);
+        xs.createProducer(out).send(xs.createTextMessage("one-phase"));
+        xr.end(one, XAResource.TMSUCCESS);
+        xr.commit(one, true);
+        assertEquals(List.of("one-phase"), drain(plain.createConsumer(out), 1000));
+
+        Xid idle = TestXid.next();
+        xr.start(idle, XAResource.TMNOFLAGS);
+        xr.end(idle, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_RDONLY, xr.prepare(idle), "a branch that did nothing is read-only");
+        assertEquals(XAException.XAER_NOTA, code(() -> xr.commit(idle, false)), "a read-only branch is finished");
+    }
+
+    @Test
+    void protocolMistakesGetTheirXaErrorCodes() throws Exception {
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Xid xid = TestXid.next();
+        assertEquals(XAException.XAER_NOTA, code(() -> xr.commit(xid, false)));
+        assertEquals(XAException.XAER_NOTA, code(() -> xr.rollback(xid)));
+        xr.start(xid, XAResource.TMNOFLAGS);
+        assertEquals(XAException.XAER_PROTO, code(() -> xr.start(TestXid.next(), XAResource.TMNOFLAGS)),
+                "one branch at a time per session");
+        assertEquals(XAException.XAER_PROTO, code(() -> xr.prepare(xid)), "prepare before end");
+        XAResource other = xaConnection.createXASession().getXAResource();
+        assertEquals(XAException.XAER_DUPID, code(() -> other.start(xid, XAResource.TMNOFLAGS)));
+        xr.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAException.XAER_PROTO, code(() -> xr.commit(xid, false)), "two-phase commit needs a prepare");
+        assertEquals(XAException.XAER_INVAL, code(() -> xr.start(TestXid.next(), 0x1234)));
+        xr.rollback(xid);
+        assertThrows(TransactionInProgressException.class, xs::commit);
+        assertThrows(TransactionInProgressException.class, xs::rollback);
+        assertTrue(xs.getTransacted());
+    }
+
+    @Test
+    void branchEndedWithTmFailRollsBack() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue out = plain.createQueue(unique("xa.fail"));
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        xs.createProducer(out).send(xs.createTextMessage("doomed"));
+        int code = code(() -> xr.end(xid, XAResource.TMFAIL));
+        assertTrue(code >= XAException.XA_RBBASE && code <= XAException.XA_RBEND, "rollback code, got " + code);
+        assertTrue(code(() -> xr.prepare(xid)) >= XAException.XA_RBBASE);
+        assertNull(plain.createConsumer(out).receive(300));
+    }
+
+    @Test
+    void branchNotPreparedWithinItsTimeoutRollsBack() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue out = plain.createQueue(unique("xa.timeout"));
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        assertTrue(xr.setTransactionTimeout(1));
+        assertEquals(1, xr.getTransactionTimeout());
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        xs.createProducer(out).send(xs.createTextMessage("late"));
+        Thread.sleep(1500);
+        assertEquals(XAException.XA_RBTIMEOUT, code(() -> xr.end(xid, XAResource.TMSUCCESS)));
+        assertNull(plain.createConsumer(out).receive(300));
+    }
+
+    @Test
+    void xaSessionOutsideABranchCommitsEachSendAndReceive() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = plain.createQueue(unique("xa.local"));
+        XASession xs = xaConnection.createXASession();
+        xs.createProducer(q).send(xs.createTextMessage("now"));
+        MessageConsumer c = xs.createConsumer(q);
+        assertEquals("now", ((TextMessage) c.receive(5000)).getText());
+        c.close();
+        xs.close();
+        assertNull(plain.createConsumer(q).receive(300), "the receive was committed");
+    }
+
+    @Test
+    void resourcesOfTheSameBrokerAreTheSameResourceManager() throws Exception {
+        XAResource a = xaConnection.createXASession().getXAResource();
+        try (XAConnection second = xaFactory.createXAConnection()) {
+            XAResource b = second.createXASession().getXAResource();
+            assertTrue(a.isSameRM(b));
+        }
+        assertFalse(a.isSameRM(null));
+    }
+
+    @Test
+    void xaContextSendsInsideABranch() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = plain.createQueue(unique("xa.context"));
+        MessageConsumer outside = plain.createConsumer(q);
+        try (XAJMSContext ctx = xaFactory.createXAContext()) {
+            XAResource xr = ctx.getXAResource();
+            assertTrue(ctx.getTransacted());
+            Xid xid = TestXid.next();
+            xr.start(xid, XAResource.TMNOFLAGS);
+            JMSProducer p = ctx.getContext().createProducer();
+            p.send(q, "from a context");
+            xr.end(xid, XAResource.TMSUCCESS);
+            assertNull(outside.receive(200));
+            assertEquals(XAResource.XA_OK, xr.prepare(xid));
+            xr.commit(xid, false);
+            assertThrows(TransactionInProgressRuntimeException.class, ctx::commit);
+        }
+        assertEquals(List.of("from a context"), drain(outside, 1000));
+    }
+
+    @Test
+    void recoverListsPreparedBranchesToAnyResourceOfTheBroker() throws Exception {
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Queue q = xs.createQueue(unique("xa.recover"));
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        xs.createProducer(q).send(xs.createTextMessage("in doubt"));
+        xr.end(xid, XAResource.TMSUCCESS);
+        xr.prepare(xid);
+
+        try (XAConnection other = xaFactory.createXAConnection()) {
+            XAResource tm = other.createXASession().getXAResource();
+            Xid[] found = tm.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+            Xid mine = null;
+            for (Xid x : found) {
+                if (java.util.Arrays.equals(x.getGlobalTransactionId(), xid.getGlobalTransactionId())) {
+                    mine = x;
+                }
+            }
+            assertNotNull(mine, "recover() must list the prepared branch");
+            assertArrayEquals(xid.getBranchQualifier(), mine.getBranchQualifier());
+            assertEquals(xid.getFormatId(), mine.getFormatId());
+            tm.commit(mine, false);
+        }
+        Connection c = connect();
+        assertEquals(List.of("in doubt"), drain(c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q), 1000));
+    }
+}
