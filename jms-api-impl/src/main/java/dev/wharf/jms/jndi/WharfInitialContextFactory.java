@@ -20,6 +20,7 @@ import javax.naming.spi.InitialContextFactory;
  * java.naming.provider.url = wharf://localhost:61700        (default URL for factories given none)
  * connectionFactory.ConnectionFactory = wharf://localhost:61700
  * connectionFactory.ConnectionFactory.clientID = my-app     (also user, password, prefetch)
+ * connectionFactory.XAConnectionFactory.xa = true           (a WharfXAConnectionFactory)
  * queue.orders = orders
  * topic.prices = prices
  * </pre>
@@ -59,8 +60,9 @@ public class WharfInitialContextFactory implements InitialContextFactory {
             String url = e.getValue().trim().isEmpty() ? defaultUrl : e.getValue().trim();
             WharfConnectionFactory cf;
             try {
-                cf = new WharfConnectionFactory(url);
                 String options = CONNECTION_FACTORY_PREFIX + name + ".";
+                boolean xa = Boolean.parseBoolean(env.getOrDefault(options + "xa", "false").trim());
+                cf = xa ? new dev.wharf.jms.WharfXAConnectionFactory(url) : new WharfConnectionFactory(url);
                 if (env.containsKey(options + "clientID")) {
                     cf.setClientID(env.get(options + "clientID"));
                 }
@@ -89,6 +91,7 @@ public class WharfInitialContextFactory implements InitialContextFactory {
 
     /** {@code connectionFactory.X.clientID} and friends configure X; they are not factories themselves. */
     private static boolean isFactoryOption(String name) {
-        return name.endsWith(".clientID") || name.endsWith(".user") || name.endsWith(".password") || name.endsWith(".prefetch");
+        return name.endsWith(".clientID") || name.endsWith(".user") || name.endsWith(".password") || name.endsWith(".prefetch")
+                || name.endsWith(".xa");
     }
 }

@@ -42,6 +42,14 @@ class WharfInitialContextFactoryTest {
     }
 
     @Test
+    void xaOptionBindsAnXaConnectionFactory() throws Exception {
+        Context ctx = context("connectionFactory.XACF", "wharf://broker:61701", "connectionFactory.XACF.xa", "true",
+                "connectionFactory.CF", "wharf://broker:61701");
+        org.junit.jupiter.api.Assertions.assertInstanceOf(jakarta.jms.XAConnectionFactory.class, ctx.lookup("XACF"));
+        org.junit.jupiter.api.Assertions.assertFalse(ctx.lookup("CF") instanceof jakarta.jms.XAConnectionFactory);
+    }
+
+    @Test
     void factoryWithoutUrlUsesTheProviderUrl() throws Exception {
         Context ctx = context(Context.PROVIDER_URL, "wharf://elsewhere:1234", "connectionFactory.CF", "");
         assertEquals("wharf://elsewhere:1234", ((WharfConnectionFactory) ctx.lookup("CF")).getUrl());
