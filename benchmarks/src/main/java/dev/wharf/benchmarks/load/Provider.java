@@ -1,0 +1,53 @@
+package dev.wharf.benchmarks.load;
+
+import dev.wharf.jms.WharfConnectionFactory;
+import jakarta.jms.ConnectionFactory;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** A JMS provider the load tool can start as a broker in its own JVM and connect to. */
+enum Provider {
+    WHARF("wharf"),
+    ARTEMIS("artemis"),
+    /** Artemis with its journal buffer timeout at 250 µs instead of its default. */
+    ARTEMIS_TUNED("artemis-tuned");
+
+    final String label;
+
+    Provider(String label) {
+        this.label = label;
+    }
+
+    static Provider byLabel(String label) {
+        for (Provider p : values()) {
+            if (p.label.equalsIgnoreCase(label.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown provider '" + label + "' (expected: wharf, artemis, artemis-tuned)");
+    }
+
+    /** A started broker and a factory for connections to it. */
+    record Running(BrokerProcess broker, ConnectionFactory factory) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            broker.close();
+        }
+    }
+
+    /** Starts the broker with a fresh data directory {@code dir}. */
+    Running start(Path dir, String heap) throws Exception {
+        int port = BrokerProcess.freePort();
+        Path log = dir.resolve("broker.log");
+        return switch (this) {
+            case WHARF -> new Running(BrokerProcess.start(label, heap, "dev.wharf.server.WharfBroker",
+                    List.of("--host", "localhost", "--port", String.valueOf(port), "--data", dir.resolve("data").toString()),
+                    "Wharf broker started", log), new WharfConnectionFactory("wharf://localhost:" + port));
+            case ARTEMIS, ARTEMIS_TUNED -> new Running(BrokerProcess.start(label, heap, ArtemisMain.class.getName(),
+                    this == ARTEMIS ? List.of(String.valueOf(port), dir.resolve("data").toString())
+                            : List.of(String.valueOf(port), dir.resolve("data").toString(), "--tuned"),
+                    ArtemisMain.READY, log), new ActiveMQConnectionFactory("tcp://localhost:" + port));
+        };
+    }
+}
