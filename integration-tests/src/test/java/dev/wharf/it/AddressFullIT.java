@@ -29,7 +29,8 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
 
     @Override
     EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
-        return b.addressSettings("block.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT))
+        return b.addressSettings("block.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
+                        .withFullPolicy(AddressSettings.FullPolicy.BLOCK))
                 .addressSettings("block.short", AddressSettings.UNSET.withBlockTimeoutMillis(300))
                 .addressSettings("fail.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
                         .withFullPolicy(AddressSettings.FullPolicy.FAIL))

@@ -33,9 +33,13 @@ final class ChildBroker implements AutoCloseable {
     }
 
     static ProcessBuilder java(String... args) {
+        return javaWithHeap("256m", args);
+    }
+
+    static ProcessBuilder javaWithHeap(String heap, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
+        cmd.add("-Xmx" + heap);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.wharf.server.WharfBroker");
@@ -45,8 +49,16 @@ final class ChildBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} with its data in {@code data} and waits until it accepts connections. */
     static ChildBroker start(Path data, int port) throws Exception {
+        return start(data, port, "256m");
+    }
+
+    /** Like {@link #start(Path, int)} with this heap and more broker options (for example {@code --config}). */
+    static ChildBroker start(Path data, int port, String heap, String... moreArgs) throws Exception {
         Path log = Files.createTempFile("wharf-child-broker", ".log");
-        Process p = java("--port", String.valueOf(port), "--host", "localhost", "--data", data.toString())
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "localhost", "--data",
+                data.toString()));
+        args.addAll(List.of(moreArgs));
+        Process p = javaWithHeap(heap, args.toArray(new String[0]))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildBroker b = new ChildBroker(p, log, port);
         long deadline = System.currentTimeMillis() + 30_000;

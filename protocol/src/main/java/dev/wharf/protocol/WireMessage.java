@@ -86,6 +86,12 @@ public record WireMessage(
                 priority, timestamp, expiration, deliveryTime, type, producerId, newProperties, bodyType, body);
     }
 
+    /** A copy with another body (the broker keeps a body-less copy of a message paged to disk). */
+    public WireMessage withBody(byte[] newBody) {
+        return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,
+                priority, timestamp, expiration, deliveryTime, type, producerId, properties, bodyType, newBody);
+    }
+
     /** A copy with another expiration (0: never). */
     public WireMessage withExpiration(long newExpiration) {
         return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,

@@ -24,9 +24,10 @@ import java.util.Objects;
  *                                                   address; 0: no duplicate detection
  * max-size-bytes                     -1             message bytes the address may hold before it is
  *                                                   full; -1: no limit
- * address-full-policy                BLOCK          BLOCK: producers wait; FAIL: sends fail with
- *                                                   ResourceAllocationException; DROP: new messages
- *                                                   are dropped (and counted)
+ * address-full-policy                PAGE           PAGE: new messages' bodies go to page files
+ *                                                   on disk until delivered; BLOCK: producers wait;
+ *                                                   FAIL: sends fail with ResourceAllocationException;
+ *                                                   DROP: new messages are dropped (and counted)
  * block-timeout-ms                   20000          how long the broker holds a send to a blocked
  *                                                   address before failing it
  * slow-consumer-threshold-ms         -1             a consumer that holds a message this long
@@ -56,6 +57,8 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
 
     /** What happens to a send to an address over its {@code max-size-bytes}. */
     public enum FullPolicy {
+        /** New messages keep only their headers in memory; their bodies go to page files until delivered. */
+        PAGE,
         /** The producer waits until consumers make room (up to the block timeout). */
         BLOCK,
         /** The send fails with ResourceAllocationException. */
@@ -78,7 +81,7 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
 
     /** The defaults every address starts from. */
     public static final AddressSettings DEFAULTS = new AddressSettings(10, 0L, 1.0, null, "DLQ", "", 2000, -1L,
-            FullPolicy.BLOCK, 20_000L, -1L, SlowConsumerPolicy.LOG);
+            FullPolicy.PAGE, 20_000L, -1L, SlowConsumerPolicy.LOG);
 
     /** The config keys, after {@code address.<pattern>.}. */
     public static final List<String> KEYS = List.of("max-delivery-attempts", "redelivery-delay-ms",

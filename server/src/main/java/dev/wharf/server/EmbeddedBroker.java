@@ -5,6 +5,7 @@ import dev.wharf.server.internal.core.Broker;
 import dev.wharf.server.internal.core.BrokerConnection;
 import dev.wharf.server.internal.core.AddressSettingsResolver;
 import dev.wharf.server.internal.core.BrokerSettings;
+import dev.wharf.server.internal.store.PageStore;
 import dev.wharf.server.internal.core.BrokerThread;
 import dev.wharf.server.internal.net.Acceptor;
 import dev.wharf.server.internal.security.UserStore;
@@ -46,6 +47,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private JournalStore store;
     private BrokerThread thread;
     private Broker broker;
+    private PageStore pages;
+    /** Size at which a new page file is started. */
+    private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
     private volatile int boundPort = -1;
 
@@ -88,8 +92,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                     : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             JournalStore.Recovered recovered = store.open();
             thread = new BrokerThread("wharf-broker");
+            pages = new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE);
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
-                    config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings())), store, users, Clock.systemUTC(), thread);
+                    config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings())), store, pages,
+                    users, Clock.systemUTC(), thread);
             thread.runAndWait(() -> {
                 broker.recover(recovered);
                 config.queues().forEach(broker::declareQueue);
@@ -156,6 +162,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Messages dropped as duplicates (same duplicate id on the same address) since the start. */
     public long duplicatesDroppedCount() {
         return onBrokerThread(Broker::duplicatesDroppedCount);
+    }
+
+    /** Message bodies paged to disk now (policy PAGE), their bytes, and the page files holding them. */
+    public PagingStats pagingStats() {
+        long[] s = onBrokerThread(Broker::pagingStats);
+        return new PagingStats(s[0], s[1], (int) s[2]);
+    }
+
+    /**
+     * @param bodies message bodies on disk now
+     * @param bytes their bytes
+     * @param files page files open
+     */
+    public record PagingStats(long bodies, long bytes, int files) {
     }
 
     /** Messages dropped because their address was full (policy DROP) since the start. */
@@ -226,6 +246,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (thread != null) {
             thread.close();
             thread = null;
+        }
+        if (pages != null) {
+            pages.close();
+            pages = null;
         }
         if (store != null) {
             try {

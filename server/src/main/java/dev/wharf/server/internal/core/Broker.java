@@ -60,6 +60,7 @@ public final class Broker {
     private long deadLettered;
     private long duplicatesDropped;
     private final DuplicateIds duplicates = new DuplicateIds();
+    private final dev.wharf.server.internal.store.PageStore pages;
     private final XaBranches xa;
     private final Map<WireDestination, AddressUsage> usage = new HashMap<>();
     private long droppedWhileFull;
@@ -69,6 +70,17 @@ public final class Broker {
      * @param users null when authentication is off
      */
     public Broker(BrokerSettings settings, JournalStore store, UserStore users, Clock clock, Scheduler scheduler) {
+        this(settings, store, null, users, clock, scheduler);
+    }
+
+    /**
+     * @param pages where message bodies go under the PAGE policy; null: nowhere, so PAGE
+     *     addresses block producers instead
+     * @param users null when authentication is off
+     */
+    public Broker(BrokerSettings settings, JournalStore store, dev.wharf.server.internal.store.PageStore pages,
+                  UserStore users, Clock clock, Scheduler scheduler) {
+        this.pages = pages;
         this.settings = settings;
         this.store = store;
         this.users = users;
@@ -498,6 +510,9 @@ public final class Broker {
             long recordId = remember(tx, dup);
             stored = forgetOnFailure(tx.commit(), List.of(dup), List.of(recordId), task -> scheduler.schedule(0, task));
         }
+        if (!refs.isEmpty()) {
+            pageIfFull(m);
+        }
         m.countIn(usage(m.wire().destination()), refs.size());
         for (MessageRef ref : refs) {
             ref.queue().add(ref);
@@ -661,7 +676,10 @@ public final class Broker {
         for (MessageRef ref : st.visible()) {
             refsPerMessage.merge(ref.message(), 1, Integer::sum);
         }
-        refsPerMessage.forEach((m, n) -> m.countIn(usage(m.wire().destination()), n));
+        refsPerMessage.forEach((m, n) -> {
+            pageIfFull(m);
+            m.countIn(usage(m.wire().destination()), n);
+        });
         for (MessageRef ref : st.acked()) {
             released(ref);
         }
@@ -799,7 +817,7 @@ public final class Broker {
         if (target == ref.queue()) {
             return null;
         }
-        WireMessage w = ref.message().wire();
+        WireMessage w = ref.message().fullWire();
         Map<String, Object> props = new LinkedHashMap<>(w.properties());
         if (w.destination() != null) {
             props.put(WharfProperties.ORIGINAL_DESTINATION, WharfProperties.describe(w.destination()));
@@ -869,7 +887,8 @@ public final class Broker {
         AddressSettings s = settings.addressSettings().resolve(d.name());
         long limit = s.memoryLimit();
         AddressUsage u = usage.get(d);
-        if (limit < 0 || u == null || (u.held().isEmpty() && u.bytes() < limit)) {
+        if (limit < 0 || u == null || (u.held().isEmpty() && u.bytes() < limit)
+                || (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null)) {
             return Admission.SEND;
         }
         String full = "address " + WharfProperties.describe(d) + " is full (" + u.bytes() + " bytes held, max-size-bytes "
@@ -900,6 +919,34 @@ public final class Broker {
                 return Admission.HELD;
             }
         }
+    }
+
+    /**
+     * Under the PAGE policy, a message for an address at or over its {@code max-size-bytes} keeps
+     * only its headers in memory; its body goes to a page file until it is delivered. (A journaled
+     * message is already encoded and journaled by now.)
+     */
+    private void pageIfFull(StoredMessage m) {
+        WireDestination d = m.wire().destination();
+        if (pages == null || d == null) {
+            return;
+        }
+        AddressSettings s = settings.addressSettings().resolve(d.name());
+        long limit = s.memoryLimit();
+        AddressUsage u = usage.get(d);
+        if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && limit >= 0 && u != null && u.bytes() >= limit) {
+            try {
+                m.pageOut(pages);
+            } catch (java.io.UncheckedIOException e) {
+                LOG.warn("Could not page out message {} of {}; it stays in memory: {}", m.wire().messageId(),
+                        WharfProperties.describe(d), e.getMessage());
+            }
+        }
+    }
+
+    /** Paging: bodies on disk, their bytes, and page files; zeros without a page store. */
+    public long[] pagingStats() {
+        return pages == null ? new long[3] : new long[] {pages.pagedBodies(), pages.bytesOnDisk(), pages.files()};
     }
 
     /** One reference of a message is gone: give its bytes back with the last one. */

@@ -515,7 +515,7 @@ public final class BrokerConnection implements DeliveryTarget {
         ConsumerEntry entry = consumers.get(consumer.id());
         long id = ++nextDeliveryId;
         deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis()));
-        sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), ref.message().wire())));
+        sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), ref.message().fullWire())));
     }
 
     @Override
@@ -713,7 +713,7 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         List<WireMessage> messages = new ArrayList<>(refs.size());
         for (MessageRef ref : refs) {
-            messages.add(ref.message().wire());
+            messages.add(ref.message().fullWire());
         }
         if (!refs.isEmpty()) {
             b.cursor = refs.get(refs.size() - 1);

@@ -13,7 +13,11 @@ import java.util.Objects;
  */
 public final class StoredMessage {
 
-    private final WireMessage wire;
+    private WireMessage wire;
+    /** Where the body is while it is paged out (then {@link #wire} has an empty body), else null. */
+    private dev.wharf.server.internal.store.PageStore.Location page;
+    private dev.wharf.server.internal.store.PageStore pages;
+    private long countedBytes;
     private final String senderConnectionId;
     private final String senderClientId;
     private long journalId;
@@ -27,8 +31,30 @@ public final class StoredMessage {
         this.senderClientId = senderClientId;
     }
 
+    /**
+     * The message's headers and properties, and its body unless it is paged out ({@link #isPaged()}):
+     * everything routing, ordering, selectors and expiry need. {@link #fullWire()} has the body.
+     */
     public WireMessage wire() {
         return wire;
+    }
+
+    /** The whole message, its body read back from its page file if it is paged out. */
+    public WireMessage fullWire() {
+        return page == null ? wire : wire.withBody(pages.read(page));
+    }
+
+    public boolean isPaged() {
+        return page != null;
+    }
+
+    /** Moves the body to {@code store}; only the headers and properties stay in memory. */
+    void pageOut(dev.wharf.server.internal.store.PageStore store) {
+        if (page == null) {
+            page = store.write(wire.body());
+            pages = store;
+            wire = wire.withBody(new byte[0]);
+        }
     }
 
     /** The id of the connection that sent it (null for a recovered message). */
@@ -73,7 +99,8 @@ public final class StoredMessage {
         }
         liveRefs = refs;
         countedIn = usage;
-        usage.add(wire.estimatedSize());
+        countedBytes = wire.estimatedSize();
+        usage.add(countedBytes);
     }
 
     /** One reference was acknowledged, dropped or moved; returns the usage to give bytes back to, or null. */
@@ -83,7 +110,11 @@ public final class StoredMessage {
         }
         AddressUsage u = countedIn;
         countedIn = null;
-        u.add(-wire.estimatedSize());
+        u.add(-countedBytes);
+        if (page != null) {
+            pages.release(page);
+            page = null;
+        }
         return u;
     }
 

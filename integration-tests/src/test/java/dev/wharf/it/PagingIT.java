@@ -1,0 +1,101 @@
+package dev.wharf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.jms.WharfConnectionFactory;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backlog far bigger than the address's memory limit, and bigger than the broker's whole heap,
+ * is paged to disk and drained with every message once and in order.
+ */
+@Timeout(300)
+class PagingIT {
+
+    private static final int LIMIT = 4 << 20;
+    private static final int BODY = 10 * 1024;
+    private static final int MESSAGES = 16_000;
+    private static final String HEAP = "64m";
+
+    @TempDir
+    Path dir;
+
+    private static long pageBytes(Path paging) throws Exception {
+        if (!Files.isDirectory(paging)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(paging)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static long pageFiles(Path paging) throws Exception {
+        try (Stream<Path> files = Files.list(paging)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void backlogOfFortyTimesTheLimitAndTwiceTheHeapIsPagedAndDrainedOnceInOrder() throws Exception {
+        Path config = dir.resolve("wharf.properties");
+        Files.write(config, List.of("address.backlog.#.max-size-bytes = " + LIMIT,
+                "address.backlog.#.address-full-policy = PAGE"));
+        Path data = dir.resolve("data");
+        int port = ChildBroker.freePort();
+        try (ChildBroker broker = ChildBroker.start(data, port, HEAP, "--config", config.toString());
+             Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            Queue q = tx.createQueue("backlog.orders");
+            MessageProducer p = tx.createProducer(q);
+            byte[] body = new byte[BODY];
+            for (int i = 0; i < MESSAGES; i++) {
+                BytesMessage m = tx.createBytesMessage();
+                body[0] = (byte) i;
+                m.writeBytes(body);
+                m.setIntProperty("seq", i);
+                p.send(m);
+                if (i % 100 == 99) {
+                    tx.commit();
+                }
+            }
+            tx.commit();
+            long paged = pageBytes(data.resolve("paging"));
+            assertTrue(paged > (long) MESSAGES * BODY * 9 / 10, "only " + paged + " bytes were paged of a "
+                    + (long) MESSAGES * BODY + "-byte backlog");
+
+            c.start();
+            MessageConsumer consumer = tx.createConsumer(q);
+            byte[] read = new byte[BODY];
+            for (int i = 0; i < MESSAGES; i++) {
+                BytesMessage m = (BytesMessage) consumer.receive(10_000);
+                assertNotNull(m, "message " + i + " of the backlog did not arrive");
+                assertEquals(i, m.getIntProperty("seq"), "order");
+                assertEquals(BODY, m.readBytes(read), "body of message " + i);
+                assertEquals((byte) i, read[0], "body of message " + i);
+                if (i % 100 == 99) {
+                    tx.commit();
+                }
+            }
+            tx.commit();
+            assertNull(consumer.receive(500), "a message came twice");
+            assertTrue(broker.output().contains("Wharf broker started") && !broker.output().contains("OutOfMemoryError"),
+                    "the broker ran out of memory:\n" + broker.output());
+            assertTrue(pageFiles(data.resolve("paging")) <= 1, "drained page files are deleted");
+        }
+    }
+}
