@@ -111,6 +111,27 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
     }
 
     @Test
+    void fireAndForgetProducerLearnsOfAFullAddressWithinOneWindowOfSends() throws Exception {
+        // Non-persistent sends are not confirmed one by one, but the client waits for every
+        // 1000th, so a producer cannot run more than that far ahead of the broker.
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(s.createQueue("fail.quotes"));
+        p.setDeliveryMode(jakarta.jms.DeliveryMode.NON_PERSISTENT);
+        int sent = 0;
+        ResourceAllocationException refused = null;
+        while (refused == null && sent < 5000) {
+            try {
+                p.send(message(s, sent));
+                sent++;
+            } catch (ResourceAllocationException e) {
+                refused = e;
+            }
+        }
+        assertNotNull(refused, "5000 sends to a full address and the producer never heard of it");
+        assertTrue(sent < 1000, "the producer ran " + sent + " sends ahead of the broker");
+    }
+
+    @Test
     void dropAddressOverItsLimitConfirmsAndDropsNewMessages() throws Exception {
         Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s.createQueue("drop.quotes");

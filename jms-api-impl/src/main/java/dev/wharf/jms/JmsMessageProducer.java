@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A message producer, for a fixed destination or anonymous. A send sets the JMS headers on the
  * application's message object, converts it to the wire form, and waits for the broker's
  * confirmation when the message is persistent or the session transacted; a non-persistent
- * send outside a transaction does not wait. With a {@link CompletionListener} nothing waits: the
+ * send outside a transaction does not wait, except that every {@value #FIRE_AND_FORGET_WINDOW}th
+ * one does, so a producer stays within that many messages of the broker. With a
+ * {@link CompletionListener} nothing waits: the
  * listener runs on the connection's callback thread once the broker confirms.
  *
  * <p>Settings are for the application thread of the session (JMS producers are not thread-safe).
@@ -44,6 +46,10 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
     private final long id;
     private final JmsDestination destination;
     private final Set<CompletableFuture<Frame>> pending = ConcurrentHashMap.newKeySet();
+    /** Non-persistent sends since the last confirmed one (a producer is used by one thread at a time). */
+    private int unconfirmedSends;
+    /** How many unconfirmed non-persistent sends a producer may have on their way. */
+    static final int FIRE_AND_FORGET_WINDOW = 1000;
     /** Asynchronous sends in send order, until their callback is handed to the callback thread. */
     private final java.util.ArrayDeque<AsyncSend> asyncSends = new java.util.ArrayDeque<>();
     private volatile boolean closed;
@@ -309,8 +315,14 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             c.awaitRoomIn(wire.destination());
         }
         if (listener == null && mode == DeliveryMode.NON_PERSISTENT && !transacted) {
-            c.transport().send(frame);
-            return;
+            // Not confirmed one by one, but every FIRE_AND_FORGET_WINDOW-th send waits for its
+            // answer: the broker handles a connection's frames in order, so a producer can never be
+            // more than a window ahead of it, however fast it sends.
+            if (++unconfirmedSends < FIRE_AND_FORGET_WINDOW) {
+                c.transport().send(frame);
+                return;
+            }
+            unconfirmedSends = 0;
         }
         CompletableFuture<Frame> answer = c.transport().request(frame);
         if (session.commitsEachSend()) {
