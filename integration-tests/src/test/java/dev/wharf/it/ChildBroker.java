@@ -54,6 +54,11 @@ final class ChildBroker implements AutoCloseable {
 
     /** Like {@link #start(Path, int)} with this heap and more broker options (for example {@code --config}). */
     static ChildBroker start(Path data, int port, String heap, String... moreArgs) throws Exception {
+        return startUntil("Wharf broker started", data, port, heap, moreArgs);
+    }
+
+    /** Starts a broker and returns once its output contains {@code line} (a backup prints that it waits). */
+    static ChildBroker startUntil(String line, Path data, int port, String heap, String... moreArgs) throws Exception {
         Path log = Files.createTempFile("wharf-child-broker", ".log");
         List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "localhost", "--data",
                 data.toString()));
@@ -62,7 +67,7 @@ final class ChildBroker implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildBroker b = new ChildBroker(p, log, port);
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!b.output().contains("Wharf broker started")) {
+        while (!b.output().contains(line)) {
             if (!p.isAlive() || System.currentTimeMillis() > deadline) {
                 String out = b.output();
                 p.destroyForcibly();
@@ -71,6 +76,22 @@ final class ChildBroker implements AutoCloseable {
             Thread.sleep(50);
         }
         return b;
+    }
+
+    /** Waits up to {@code seconds} for {@code line} in the broker's output; false if it did not come. */
+    boolean awaitOutput(String line, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!output().contains(line)) {
+            if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String output() throws IOException {

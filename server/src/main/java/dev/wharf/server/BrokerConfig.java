@@ -30,6 +30,8 @@ import java.util.Set;
  * queues                    (none)      comma-separated queues to declare at start
  * topics                    (none)      comma-separated topics to declare at start
  * broker.name               wharf       the name clients see
+ * ha.role                   live        live: refuse a store another broker holds; backup (or
+ *                                       auto): wait for its lock, then take over (shared store)
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
  * </pre>
  * {@code PATTERN} is an address (queue or topic name) or a wildcard pattern ({@code #}: any
@@ -39,10 +41,27 @@ import java.util.Set;
  */
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
-                           List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings) {
+                           List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings,
+                           Role role) {
+
+    /** What a broker does when another broker holds its store (a shared-store failover pair). */
+    public enum Role {
+        /** Refuse to start: the store is locked. */
+        LIVE,
+        /** Wait for the lock, then recover the store and serve: the backup of a live broker. */
+        BACKUP;
+
+        static Role parse(String key, String v) {
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "live" -> LIVE;
+                case "backup", "auto" -> BACKUP;
+                default -> throw new ConfigException(key + ": '" + v + "' (expected: live, backup or auto)");
+            };
+        }
+    }
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
-            "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name");
+            "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role");
 
     private static final String ADDRESS_PREFIX = "address.";
 
@@ -62,6 +81,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
+        Objects.requireNonNull(role, "role");
         new dev.wharf.server.internal.core.AddressSettingsResolver(addressSettings); // checks the patterns
         addressSettings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(addressSettings));
     }
@@ -69,7 +89,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
-                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of());
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE);
     }
 
     /**
@@ -146,6 +166,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         if ((v = value(p, "broker.name")) != null) {
             c = c.withBrokerName(v);
         }
+        if ((v = value(p, "ha.role")) != null) {
+            c = c.withRole(Role.parse("ha.role", v));
+        }
         return c;
     }
 
@@ -191,58 +214,63 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName, addressSettings);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName, addressSettings);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role);
     }
 
     /** @param byPattern settings by address pattern, replacing the current ones */
     public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role);
+    }
+
+    public BrokerConfig withRole(Role newRole) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

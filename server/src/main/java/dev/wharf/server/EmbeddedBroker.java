@@ -48,6 +48,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private BrokerThread thread;
     private Broker broker;
     private PageStore pages;
+    private volatile java.time.Instant liveSince;
+    /** A backup waits for the store's lock as long as it runs. */
+    private static final java.time.Duration BACKUP_LOCK_WAIT = java.time.Duration.ofDays(3650);
     /** Size at which a new page file is started. */
     private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
@@ -88,9 +91,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         state = State.STARTED;
         try {
             UserStore users = loadUsers();
+            boolean backup = config.role() == BrokerConfig.Role.BACKUP;
             store = customJournal != null ? JournalFactory.wrap(customJournal)
-                    : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+                    : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
+                            backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO);
+            if (backup) {
+                LOG.info("Wharf broker {} is a backup: waiting for the lock of its store ({}) held by the live broker",
+                        config.brokerName(), config.storeDescription());
+            }
             JournalStore.Recovered recovered = store.open();
+            liveSince = java.time.Instant.now();
+            if (backup) {
+                LOG.warn("Wharf broker {} took over the store at {} and is now live", config.brokerName(), liveSince);
+            }
             thread = new BrokerThread("wharf-broker");
             pages = new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE);
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
@@ -131,6 +144,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /** When this broker took the store and started serving (after a takeover, for a backup), or null. */
+    public java.time.Instant liveSince() {
+        return liveSince;
     }
 
     /** The bound port (useful with port 0). */

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * The broker launcher.
  *
  * <pre>
- * WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE]
+ * WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE] [--role live|backup]
  * WharfBroker hash-password PASSWORD
  * </pre>
  * With no arguments: data in ./data, port 61700, all interfaces, no authentication. Options
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 public final class WharfBroker {
 
     static final String USAGE = "usage: WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE]"
+            + " [--role live|backup]"
             + " | WharfBroker hash-password PASSWORD";
 
     private WharfBroker() {
@@ -56,6 +57,11 @@ public final class WharfBroker {
             return 2;
         }
         EmbeddedBroker broker = EmbeddedBroker.of(config);
+        if (config.role() == BrokerConfig.Role.BACKUP) {
+            out.println("Wharf broker waiting as backup for the store at " + config.dataDirectory() + " ("
+                    + config.storeDescription() + "); it starts serving when the live broker is gone");
+            out.flush();
+        }
         try {
             broker.start();
         } catch (ConfigException e) {
@@ -70,7 +76,8 @@ public final class WharfBroker {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "wharf-shutdown"));
         out.println("Wharf broker started on wharf://" + config.host() + ":" + broker.port() + " (data: "
-                + config.dataDirectory() + ", store: " + config.storeDescription() + ")");
+                + config.dataDirectory() + ", store: " + config.storeDescription() + ", role: "
+                + (config.role() == BrokerConfig.Role.BACKUP ? "backup, live since " + broker.liveSince() : "live") + ")");
         return -1;
     }
 
@@ -90,6 +97,7 @@ public final class WharfBroker {
                 case "--port" -> config = config.withPort(BrokerConfig.parseInt("--port", valueOf(args, i++)));
                 case "--host" -> config = config.withHost(valueOf(args, i++));
                 case "--users" -> config = config.withUsersFile(Path.of(valueOf(args, i++)));
+                case "--role" -> config = config.withRole(BrokerConfig.Role.parse("--role", valueOf(args, i++)));
                 default -> throw new ConfigException("unknown argument '" + a + "' (" + USAGE + ")");
             }
         }

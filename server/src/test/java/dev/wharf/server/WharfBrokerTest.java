@@ -60,6 +60,15 @@ class WharfBrokerTest {
     }
 
     @Test
+    void roleIsLiveByDefaultBackupOrAutoWaitAndAnythingElseIsRejected() {
+        assertEquals(BrokerConfig.Role.LIVE, WharfBroker.parse(new String[0]).role());
+        assertEquals(BrokerConfig.Role.BACKUP, WharfBroker.parse(new String[] {"--role", "backup"}).role());
+        assertEquals(BrokerConfig.Role.BACKUP, WharfBroker.parse(new String[] {"--role", "AUTO"}).role());
+        ConfigException e = assertThrows(ConfigException.class, () -> WharfBroker.parse(new String[] {"--role", "primary"}));
+        assertTrue(e.getMessage().contains("live, backup or auto"), e.getMessage());
+    }
+
+    @Test
     void portOutOfRangeIsRejected() {
         assertThrows(ConfigException.class, () -> WharfBroker.parse(new String[] {"--port", "70000"}));
     }

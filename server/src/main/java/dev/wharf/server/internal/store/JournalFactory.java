@@ -19,13 +19,20 @@ public final class JournalFactory {
      * it is set. Nothing is opened yet.
      */
     public static JournalStore create(Path dataDirectory, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        return create(dataDirectory, jdbcUrl, jdbcUser, jdbcPassword, java.time.Duration.ZERO);
+    }
+
+    /** @param lockWait how long opening waits for another broker's lock on the store (a backup waits) */
+    public static JournalStore create(Path dataDirectory, String jdbcUrl, String jdbcUser, String jdbcPassword,
+                                      java.time.Duration lockWait) {
         if (jdbcUrl != null) {
             JdbcJournal j = JdbcJournal.builder()
                     .jdbcUrl(jdbcUrl, jdbcUser == null ? "sa" : jdbcUser, jdbcPassword == null ? "" : jdbcPassword)
+                    .lockWait(lockWait)
                     .build();
             return new JournalStore(j, JDBC_MAX_PAYLOAD);
         }
-        FileJournal j = FileJournal.builder(dataDirectory.resolve("journal")).build();
+        FileJournal j = FileJournal.builder(dataDirectory.resolve("journal")).lockWait(lockWait).build();
         return new JournalStore(j, j.maxPayloadSize());
     }
 
