@@ -47,7 +47,10 @@ enum Provider {
             case ARTEMIS, ARTEMIS_TUNED -> new Running(BrokerProcess.start(label, heap, ArtemisMain.class.getName(),
                     this == ARTEMIS ? List.of(String.valueOf(port), dir.resolve("data").toString())
                             : List.of(String.valueOf(port), dir.resolve("data").toString(), "--tuned"),
-                    ArtemisMain.READY, log), new ActiveMQConnectionFactory("tcp://localhost:" + port));
+                    ArtemisMain.READY, log),
+                    // Artemis calls a CompletionListener on the broker's confirmation only with a
+                    // confirmation window; without one it warns and the async workload means nothing.
+                    new ActiveMQConnectionFactory("tcp://localhost:" + port + "?confirmationWindowSize=1048576"));
         };
     }
 }
