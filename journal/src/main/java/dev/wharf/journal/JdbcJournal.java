@@ -75,6 +75,7 @@ public final class JdbcJournal implements Journal {
     private final String name;
     private final String owner;
     private final Duration leaseTtl;
+    private final Runnable onLeaseLost;
     private final Duration lockWait;
     private final Clock clock;
     private final boolean createSchema;
@@ -111,6 +112,7 @@ public final class JdbcJournal implements Journal {
         this.name = b.name;
         this.owner = b.owner;
         this.leaseTtl = b.leaseTtl;
+        this.onLeaseLost = b.onLeaseLost;
         this.lockWait = b.lockWait;
         this.clock = b.clock;
         this.createSchema = b.createSchema;
@@ -284,6 +286,11 @@ public final class JdbcJournal implements Journal {
     private void leaseLost(JournalLockedException e) {
         failure = e;
         submitInternal(new Op((byte) -1, 0, 0, (byte) 0, EMPTY)); // wakes the writer to fail what is queued
+        try {
+            onLeaseLost.run();
+        } catch (RuntimeException ex) {
+            LOG.warn("journal {}: the lease-lost listener failed: {}", name, ex.toString());
+        }
     }
 
     // ---------------------------------------------------------------- public operations
@@ -675,8 +682,18 @@ public final class JdbcJournal implements Journal {
         private Clock clock = Clock.systemUTC();
         private boolean createSchema = true;
         private int maxPayload = 64 * 1024 * 1024;
+        private Runnable onLeaseLost = () -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Called (on the lease's heartbeat thread) when another owner took the lease: by then every
+         * pending and later operation fails, and the owner should stop serving at once.
+         */
+        public Builder onLeaseLost(Runnable listener) {
+            this.onLeaseLost = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /** A JDBC URL; a HikariCP pool (3 connections) is created for it and closed with the journal. */

@@ -30,6 +30,8 @@ import java.util.Set;
  * queues                    (none)      comma-separated queues to declare at start
  * topics                    (none)      comma-separated topics to declare at start
  * broker.name               wharf       the name clients see
+ * jdbc.lease.ttl.ms         30000       how long the JDBC store's lease outlives its holder's last
+ *                                       renewal; a broker that loses it stops serving at once
  * ha.role                   live        live: refuse a store another broker holds; backup (or
  *                                       auto): wait for its lock, then take over (shared store)
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
@@ -42,7 +44,7 @@ import java.util.Set;
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
                            List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings,
-                           Role role) {
+                           Role role, long jdbcLeaseTtlMillis) {
 
     /** What a broker does when another broker holds its store (a shared-store failover pair). */
     public enum Role {
@@ -61,7 +63,8 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     }
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
-            "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role");
+            "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role",
+            "jdbc.lease.ttl.ms");
 
     private static final String ADDRESS_PREFIX = "address.";
 
@@ -82,6 +85,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
         Objects.requireNonNull(role, "role");
+        if (jdbcLeaseTtlMillis < 300) {
+            throw new ConfigException("jdbc.lease.ttl.ms: " + jdbcLeaseTtlMillis + " (expected: >= 300)");
+        }
         new dev.wharf.server.internal.core.AddressSettingsResolver(addressSettings); // checks the patterns
         addressSettings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(addressSettings));
     }
@@ -89,7 +95,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
-                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE);
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000);
     }
 
     /**
@@ -166,6 +172,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         if ((v = value(p, "broker.name")) != null) {
             c = c.withBrokerName(v);
         }
+        if ((v = value(p, "jdbc.lease.ttl.ms")) != null) {
+            c = c.withJdbcLeaseTtlMillis(parseInt("jdbc.lease.ttl.ms", v));
+        }
         if ((v = value(p, "ha.role")) != null) {
             c = c.withRole(Role.parse("ha.role", v));
         }
@@ -214,63 +223,68 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis);
     }
 
     /** @param byPattern settings by address pattern, replacing the current ones */
     public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis);
     }
 
     public BrokerConfig withRole(Role newRole) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole, jdbcLeaseTtlMillis);
+    }
+
+    public BrokerConfig withJdbcLeaseTtlMillis(long millis) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

@@ -94,7 +94,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             boolean backup = config.role() == BrokerConfig.Role.BACKUP;
             store = customJournal != null ? JournalFactory.wrap(customJournal)
                     : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
-                            backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO);
+                            backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO,
+                            java.time.Duration.ofMillis(config.jdbcLeaseTtlMillis()), this::storeLost);
             if (backup) {
                 LOG.info("Wharf broker {} is a backup: waiting for the lock of its store ({}) held by the live broker",
                         config.brokerName(), config.storeDescription());
@@ -144,6 +145,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * Another broker took the JDBC store's lease: every store operation fails from now on, so stop
+     * serving at once (never two live brokers), on a thread of its own.
+     */
+    private void storeLost() {
+        LOG.error("Wharf broker {} lost the lease of its store ({}) to another broker; it stops serving now",
+                config.brokerName(), config.storeDescription());
+        Thread t = new Thread(this::close, "wharf-store-lost");
+        t.setDaemon(false);
+        t.start();
     }
 
     /** When this broker took the store and started serving (after a takeover, for a backup), or null. */

@@ -108,6 +108,37 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void brokerWhoseJdbcLeaseIsTakenStopsServingAtOnce() throws Exception {
+        String url = "jdbc:h2:mem:lease-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        BrokerConfig config = BrokerConfig.defaults().withDataDirectory(data).withHost("localhost").withPort(0)
+                .withJdbc(url, "sa", "").withJdbcLeaseTtlMillis(600);
+        try (EmbeddedBroker b = EmbeddedBroker.builder().config(config).build()) {
+            b.start();
+            int port = b.port();
+            try (RawClient c = new RawClient(port);
+                 java.sql.Connection db = java.sql.DriverManager.getConnection(url, "sa", "")) {
+                connect(c);
+                // Another broker takes the lease (as it would after this one's renewals stalled).
+                try (var st = db.createStatement()) {
+                    st.executeUpdate("UPDATE WHARF_LEASE SET OWNER = 'other-broker', EXPIRES_AT = "
+                            + (System.currentTimeMillis() + 3_600_000));
+                }
+                assertTrue(c.awaitClosed(), "the broker kept serving a client after losing its store");
+                long deadline = System.currentTimeMillis() + 10_000;
+                boolean refused = false;
+                while (!refused && System.currentTimeMillis() < deadline) {
+                    try (java.net.Socket s = new java.net.Socket("localhost", port)) {
+                        Thread.sleep(100);
+                    } catch (java.io.IOException e) {
+                        refused = true;
+                    }
+                }
+                assertTrue(refused, "the broker still accepts connections after losing its store");
+            }
+        }
+    }
+
+    @Test
     void secondBrokerOnTheSameDataDirectoryDoesNotStart() {
         try (EmbeddedBroker b = start()) {
             EmbeddedBroker second = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0).build();

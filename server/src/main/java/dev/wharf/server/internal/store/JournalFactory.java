@@ -19,17 +19,25 @@ public final class JournalFactory {
      * it is set. Nothing is opened yet.
      */
     public static JournalStore create(Path dataDirectory, String jdbcUrl, String jdbcUser, String jdbcPassword) {
-        return create(dataDirectory, jdbcUrl, jdbcUser, jdbcPassword, java.time.Duration.ZERO);
+        return create(dataDirectory, jdbcUrl, jdbcUser, jdbcPassword, java.time.Duration.ZERO, null, () -> { });
     }
 
-    /** @param lockWait how long opening waits for another broker's lock on the store (a backup waits) */
+    /**
+     * @param lockWait how long opening waits for another broker's lock on the store (a backup waits)
+     * @param leaseTtl the JDBC store's lease time to live, or null for its default
+     * @param onStoreLost called when the JDBC store's lease was taken by another broker
+     */
     public static JournalStore create(Path dataDirectory, String jdbcUrl, String jdbcUser, String jdbcPassword,
-                                      java.time.Duration lockWait) {
+                                      java.time.Duration lockWait, java.time.Duration leaseTtl, Runnable onStoreLost) {
         if (jdbcUrl != null) {
-            JdbcJournal j = JdbcJournal.builder()
+            JdbcJournal.Builder b = JdbcJournal.builder()
                     .jdbcUrl(jdbcUrl, jdbcUser == null ? "sa" : jdbcUser, jdbcPassword == null ? "" : jdbcPassword)
                     .lockWait(lockWait)
-                    .build();
+                    .onLeaseLost(onStoreLost);
+            if (leaseTtl != null) {
+                b.leaseTtl(leaseTtl);
+            }
+            JdbcJournal j = b.build();
             return new JournalStore(j, JDBC_MAX_PAYLOAD);
         }
         FileJournal j = FileJournal.builder(dataDirectory.resolve("journal")).lockWait(lockWait).build();
