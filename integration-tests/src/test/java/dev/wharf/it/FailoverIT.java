@@ -48,7 +48,9 @@ class FailoverIT {
                 assertTrue(backup.awaitOutput("Wharf broker started", 30), "the backup did not take over:\n"
                         + backup.output());
                 assertTrue(backup.output().contains("role: backup, live since"), backup.output());
-                try (Connection c = new WharfConnectionFactory(backup.url()).createConnection()) {
+                // A client that knows both addresses finds the new live broker by itself.
+                String pair = "wharf://localhost:" + livePort + ",localhost:" + backupPort + "?connectTimeout=2000";
+                try (Connection c = new WharfConnectionFactory(pair).createConnection()) {
                     c.start();
                     Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageConsumer consumer = s.createConsumer(s.createQueue("orders"));

@@ -93,7 +93,29 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     /** @param xa true for a {@link JmsXAConnection} */
     static JmsConnection open(WharfConnectionFactory.ConnectionSettings settings, boolean xa) throws JMSException {
-        Transport transport = Transport.connect(settings.host(), settings.port(), settings.connectTimeout());
+        Transport transport = null;
+        JMSException failure = null;
+        for (WharfConnectionFactory.Address a : settings.addresses()) {
+            try {
+                transport = Transport.connect(a.host(), a.port(), settings.connectTimeout());
+                break;
+            } catch (JMSException e) {
+                failure = failure == null ? e : failure;
+                if (failure != e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (transport == null) {
+            if (settings.addresses().size() == 1) {
+                throw failure;
+            }
+            JMSException all = new JMSException("cannot connect to any of " + settings.addresses() + "; are the brokers"
+                    + " running? (first failure: " + failure.getMessage() + ")");
+            all.setLinkedException(failure);
+            all.initCause(failure);
+            throw all;
+        }
         ConnectedFrame connected;
         try {
             connected = (ConnectedFrame) transport.call(new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT,

@@ -14,11 +14,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Wharf connection factory: {@code new WharfConnectionFactory("wharf://host:61700")}.
  *
- * <p>URL: {@code wharf://host[:port][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms]}.
+ * <p>URL: {@code wharf://host[:port][,host[:port]...][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms]}.
+ * With several addresses (a live broker and its shared-store backup) a new connection goes to
+ * the first that accepts it; an open connection does not move by itself when its broker dies.
  * The same settings are bean properties; a setter overrides the URL. A client id set here is
  * "administratively configured": connections then refuse {@code setClientID}.
  *
@@ -34,6 +38,8 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     private String url;
     private String host;
     private int port;
+    /** The brokers to try, in order: the first one, then (after a takeover) its backups. */
+    private List<Address> addresses;
     private String clientID;
     private String user;
     private String password;
@@ -57,20 +63,27 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("url: null or empty (expected: wharf://host:port, e.g. " + DEFAULT_URL + ")");
         }
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid Wharf URL '" + url + "': " + e.getMessage() + " (expected: wharf://host:port)", e);
-        }
-        if (!"wharf".equals(uri.getScheme()) || uri.getHost() == null) {
+        String u = url.trim();
+        if (!u.startsWith("wharf://")) {
             throw new IllegalArgumentException("invalid Wharf URL '" + url + "' (expected: wharf://host:port, e.g. " + DEFAULT_URL + ")");
         }
-        this.url = url.trim();
-        this.host = uri.getHost();
-        this.port = uri.getPort() == -1 ? 61700 : uri.getPort();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
+        String rest = u.substring("wharf://".length());
+        int q = rest.indexOf('?');
+        String authority = q < 0 ? rest : rest.substring(0, q);
+        String query = q < 0 ? null : rest.substring(q + 1);
+        if (authority.endsWith("/")) {
+            authority = authority.substring(0, authority.length() - 1);
+        }
+        List<Address> parsed = new ArrayList<>();
+        for (String part : authority.split(",", -1)) {
+            parsed.add(address(url, part.trim()));
+        }
+        this.url = u;
+        this.addresses = List.copyOf(parsed);
+        this.host = parsed.get(0).host();
+        this.port = parsed.get(0).port();
+        if (query != null) {
+            for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
@@ -79,6 +92,34 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 applyOption(url, key, value);
             }
+        }
+    }
+
+    /** One {@code host[:port]} of a URL ({@code [v6-address]:port} for IPv6). */
+    private static Address address(String url, String part) {
+        URI uri;
+        try {
+            uri = new URI("wharf://" + part);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid address '" + part + "' in Wharf URL '" + url + "': " + e.getMessage()
+                    + " (expected: wharf://host:port[,host:port...])", e);
+        }
+        if (part.isEmpty() || uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            throw new IllegalArgumentException("invalid address '" + part + "' in Wharf URL '" + url
+                    + "' (expected: wharf://host:port[,host:port...], e.g. " + DEFAULT_URL + ")");
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Address(host, uri.getPort() == -1 ? 61700 : uri.getPort());
+    }
+
+    /** A broker address: a live broker, or its backup. */
+    record Address(String host, int port) implements Serializable {
+        @Override
+        public String toString() {
+            return "wharf://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 
@@ -173,7 +214,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
 
     /** The settings of a new connection with these credentials. */
     ConnectionSettings settings(String userName, String pass) {
-        return new ConnectionSettings(host, port, userName, pass, clientID, prefetch, connectTimeout, requestTimeout);
+        return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout);
     }
 
     String user() {
@@ -241,7 +282,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     }
 
     /** Everything a connection needs, fixed when it is created. */
-    record ConnectionSettings(String host, int port, String user, String password, String clientId,
+    record ConnectionSettings(List<Address> addresses, String user, String password, String clientId,
                               int prefetch, int connectTimeout, int requestTimeout) {
     }
 

@@ -1,0 +1,45 @@
+package dev.wharf.jms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WharfConnectionFactoryTest {
+
+    private static List<WharfConnectionFactory.Address> addresses(WharfConnectionFactory cf) {
+        return cf.settings("u", "p").addresses();
+    }
+
+    @Test
+    void oneAddressWithOrWithoutPortAndOptions() {
+        WharfConnectionFactory cf = new WharfConnectionFactory("wharf://broker?prefetch=7&requestTimeout=500");
+        assertEquals(List.of(new WharfConnectionFactory.Address("broker", 61700)), addresses(cf));
+        assertEquals(7, cf.settings("u", "p").prefetch());
+        assertEquals(500, cf.settings("u", "p").requestTimeout());
+        assertEquals(List.of(new WharfConnectionFactory.Address("localhost", 61701)),
+                addresses(new WharfConnectionFactory("wharf://localhost:61701/")));
+    }
+
+    @Test
+    void liveAndBackupAddressesAreTriedInOrder() {
+        WharfConnectionFactory cf = new WharfConnectionFactory("wharf://live:61700,backup:61701?clientID=app");
+        assertEquals(List.of(new WharfConnectionFactory.Address("live", 61700),
+                new WharfConnectionFactory.Address("backup", 61701)), addresses(cf));
+        assertEquals("app", cf.getClientID());
+        assertEquals(List.of(new WharfConnectionFactory.Address("::1", 61702)),
+                addresses(new WharfConnectionFactory("wharf://[::1]:61702")));
+    }
+
+    @Test
+    void badUrlsSayWhatIsExpected() {
+        for (String bad : List.of("tcp://broker:61700", "wharf://", "wharf://a:1,,b:2", "wharf://a:notaport",
+                "wharf://a:1/queue")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WharfConnectionFactory(bad),
+                    bad);
+            assertTrue(e.getMessage().contains("wharf://host:port"), e.getMessage());
+        }
+    }
+}
