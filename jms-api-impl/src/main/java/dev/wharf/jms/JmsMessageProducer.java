@@ -325,6 +325,11 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             unconfirmedSends = 0;
         }
         CompletableFuture<Frame> answer = c.transport().request(frame);
+        if (listener == null && transacted && session.stagesSendsWithoutWaiting()) {
+            // Staged until commit, which checks this answer: no round trip per send.
+            session.stagedSend(answer);
+            return;
+        }
         if (session.commitsEachSend()) {
             // An XA session outside a global transaction: the send is its own transaction.
             c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);

@@ -37,6 +37,7 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
+import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,8 @@ public class JmsSession implements QueueSession, TopicSession {
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final List<Long> consumed = new ArrayList<>();
+    /** Answers still awaited to the sends of the open transaction. Guarded by itself. */
+    private final List<java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame>> stagedSends = new ArrayList<>();
     /** The delivery a listener is handling (-1: none) and whether the session settled it already. Guarded by this. */
     private long listenerDelivery = -1;
     private boolean listenerDeliveryHandled;
@@ -209,8 +212,58 @@ public class JmsSession implements QueueSession, TopicSession {
             throw new IllegalStateException("a CompletionListener must not commit its session");
         }
         awaitPendingSends();
+        JMSException failedSend = awaitStagedSends();
+        if (failedSend != null) {
+            returnToBroker(true);
+            TransactionRolledBackException e = new TransactionRolledBackException("a send in the transaction failed,"
+                    + " so the transaction was rolled back: " + failedSend.getMessage());
+            e.setLinkedException(failedSend);
+            e.initCause(failedSend);
+            throw e;
+        }
         long[] ids = drainConsumed();
         connection.transport().call(new CommitFrame(id, ids), connection.requestTimeout(), "COMMIT");
+    }
+
+    /**
+     * True if sends of this transacted session go out without waiting for their answer: the broker
+     * only stages them, and {@link #commit()} checks every answer before it commits.
+     */
+    boolean stagesSendsWithoutWaiting() {
+        return ackMode == SESSION_TRANSACTED;
+    }
+
+    /** A send of the open transaction whose answer {@link #commit()} will check. */
+    void stagedSend(java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame> answer) {
+        synchronized (stagedSends) {
+            stagedSends.add(answer);
+            if (stagedSends.size() >= 1024) {
+                // Keep the list short in big transactions: answered sends need no more watching,
+                // except a failure, which stays at the head for commit to find.
+                stagedSends.removeIf(f -> f.isDone() && !f.isCompletedExceptionally()
+                        && !(f.getNow(null) instanceof dev.wharf.protocol.frame.ErrorFrame));
+            }
+        }
+    }
+
+    /** Waits for the answers to the transaction's sends; returns the first failure, or null. */
+    private JMSException awaitStagedSends() {
+        List<java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame>> sends;
+        synchronized (stagedSends) {
+            sends = new ArrayList<>(stagedSends);
+            stagedSends.clear();
+        }
+        JMSException first = null;
+        for (var f : sends) {
+            try {
+                connection.transport().await(f, connection.requestTimeout(), "SEND");
+            } catch (JMSException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return first;
     }
 
     @Override
@@ -223,6 +276,7 @@ public class JmsSession implements QueueSession, TopicSession {
             throw new IllegalStateException("a CompletionListener must not roll back its session");
         }
         awaitPendingSends();
+        awaitStagedSends();
         returnToBroker(true);
     }
 

@@ -82,6 +82,11 @@ final class JmsXASession extends JmsSession implements XASession, XAQueueSession
     }
 
     @Override
+    boolean stagesSendsWithoutWaiting() {
+        return false;
+    }
+
+    @Override
     boolean commitsEachSend() {
         return branch == null;
     }
