@@ -1,6 +1,8 @@
 package dev.wharf.jms;
 
+import dev.wharf.jms.internal.ConnectionLostException;
 import dev.wharf.jms.internal.Transport;
+import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.ProtocolVersion;
 import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.frame.AddressFlowFrame;
@@ -30,10 +32,14 @@ import jakarta.jms.TopicConnection;
 import jakarta.jms.TopicSession;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,7 +57,33 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private static final Logger LOG = LoggerFactory.getLogger(JmsConnection.class);
 
     private final WharfConnectionFactory.ConnectionSettings settings;
-    private final Transport transport;
+    /** The TCP connection in use and its generation: 0 at first, one more after each failover. */
+    private volatile Link link;
+    /** Guards {@link #nextLink} and the start and end of a failover. */
+    private final Object linkLock = new Object();
+    /** Completes when the next link is published, or fails when reconnecting gives up. Guarded by linkLock. */
+    private CompletableFuture<Void> nextLink = new CompletableFuture<>();
+    private volatile boolean reconnecting;
+    /**
+     * Held while the set of sessions, producers, consumers and temporary destinations changes
+     * together with the request that tells the broker, and while a failover re-creates them at
+     * the new broker: so each of them is either re-created or told to the new broker, never both
+     * or neither.
+     */
+    private final Object stateLock = new Object();
+    private final java.util.Set<JmsDestination> temporaries = ConcurrentHashMap.newKeySet();
+    /**
+     * Ids of messages the application saw but could not settle before a failover: when the new
+     * broker delivers one of them again, to any session of this connection, it is marked
+     * redelivered. Bounded; guarded by itself.
+     */
+    private final java.util.Set<String> seenBeforeFailover = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<String, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 100_000;
+                }
+            });
     private final String connectionId;
     private final int maxFrameSize;
     private final boolean clientIdFixed;
@@ -69,12 +101,28 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     /** Orders start() and stop() with their FLOW frames. */
     private final Object flowLock = new Object();
     private volatile boolean failed;
-    private final String brokerName;
+    private volatile String brokerName;
     private volatile ExceptionListener exceptionListener;
+
+    /** A TCP connection and the failover generation it belongs to. */
+    record Link(Transport transport, long generation) {
+    }
+
+    /** What becomes of a request whose connection failed over before it was answered. */
+    enum AfterFailover {
+        /** Send it again to the new broker (a send, made safe by its duplicate id). */
+        RESEND,
+        /** Nothing more to do: the failover did it, or made it moot (re-created state, an ACK of a message that will come back). */
+        DONE,
+        /** It is lost: the caller gets a JMSException and may retry. */
+        FAIL,
+        /** A commit: it fails with TransactionRolledBackException (or, if it may have reached the broker, outcome unknown). */
+        ROLLED_BACK
+    }
 
     JmsConnection(WharfConnectionFactory.ConnectionSettings settings, Transport transport, ConnectedFrame connected) {
         this.settings = settings;
-        this.transport = transport;
+        this.link = new Link(transport, 0);
         this.connectionId = connected.connectionId();
         this.maxFrameSize = connected.maxFrameSize();
         this.brokerName = connected.brokerName();
@@ -126,7 +174,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
         JmsConnection c = xa ? new JmsXAConnection(settings, transport, connected)
                 : new JmsConnection(settings, transport, connected);
-        transport.setListener(c.new Events());
+        transport.setListener(c.new Events(c.link));
         LOG.debug("connected to {} as {}", transport.address(), c.connectionId);
         return c;
     }
@@ -134,7 +182,181 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     // ---- package-private plumbing for sessions, producers and consumers ----
 
     Transport transport() {
-        return transport;
+        return link.transport();
+    }
+
+    /** The failover generation of the current connection to the broker (0 until the first failover). */
+    long generation() {
+        return link.generation();
+    }
+
+    /** A message the application saw whose settlement a failover cut off. */
+    void seenBeforeFailover(String messageId) {
+        if (messageId != null) {
+            synchronized (seenBeforeFailover) {
+                seenBeforeFailover.add(messageId);
+            }
+        }
+    }
+
+    /**
+     * The delivery count the application sees for a delivery it is about to get: one higher if it
+     * saw the message before a failover, so it reads as redelivered.
+     */
+    int deliveryCount(DeliverFrame d) {
+        String messageId = d.message().messageId();
+        synchronized (seenBeforeFailover) {
+            if (seenBeforeFailover.isEmpty() || messageId == null || !seenBeforeFailover.remove(messageId)) {
+                return d.deliveryCount();
+            }
+        }
+        return Math.max(2, d.deliveryCount() + 1);
+    }
+
+    boolean failoverEnabled() {
+        return settings.reconnect().enabled();
+    }
+
+    /**
+     * Sends a request to the broker. If the connection fails over before the answer comes, the
+     * request is resent, taken as done, or failed, as {@code policy} says. A request that names
+     * deliveries passes the generation they came in on ({@code -1}: any): it never reaches a broker
+     * of another generation, as delivery ids mean nothing there.
+     *
+     * @return the answer (an ERROR frame included); null if the request was {@link AfterFailover#DONE done} by a failover
+     */
+    CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) {
+        CompletableFuture<Frame> result = new CompletableFuture<>();
+        attempt(frame, onAnswer, policy, generation, what, result);
+        return result;
+    }
+
+    private void attempt(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what,
+                         CompletableFuture<Frame> result) {
+        Link l = link;
+        if (generation > l.generation()) {
+            // Deliveries of a connection a failover is still setting up: wait until it is in use.
+            afterFailover(l.generation()).whenComplete((v, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    attempt(frame, onAnswer, policy, generation, what, result);
+                }
+            });
+            return;
+        }
+        CompletableFuture<Frame> answer = generation >= 0 && generation < l.generation()
+                ? CompletableFuture.failedFuture(new ConnectionLostException("the connection the deliveries of " + what
+                        + " came on failed over", false))
+                : l.transport().request(frame, onAnswer);
+        answer.whenComplete((f, e) -> {
+            if (e == null) {
+                result.complete(f);
+                return;
+            }
+            JMSException failure = JmsExceptionSupport.toJms(e);
+            if (!(failure instanceof ConnectionLostException lost) || !failoverEnabled() || closed.get()) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            afterFailover(l.generation()).whenComplete((v, failoverFailed) -> {
+                if (failoverFailed != null) {
+                    result.completeExceptionally(failoverFailed);
+                    return;
+                }
+                switch (policy) {
+                    case RESEND -> attempt(frame, onAnswer, policy, -1, what, result);
+                    case DONE -> result.complete(null);
+                    case FAIL -> result.completeExceptionally(new JMSException(what + " was cut off when the connection failed"
+                            + " over to " + link.transport().address() + "; it may not have taken effect: retry it"));
+                    case ROLLED_BACK -> result.completeExceptionally(lost.maybeDelivered()
+                            ? new JMSException("the connection failed over to " + link.transport().address()
+                                    + " while " + what + " was on its way: the broker may or may not have committed the"
+                                    + " transaction (outcome unknown). Check before you retry it", "TRANSACTION_OUTCOME_UNKNOWN")
+                            : new jakarta.jms.TransactionRolledBackException("the connection failed over to "
+                                    + link.transport().address() + " during the transaction, so it was rolled back; retry it"));
+                }
+            });
+        });
+    }
+
+    /** {@link #request} and wait for the answer. */
+    Frame call(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) throws JMSException {
+        return await(request(frame, onAnswer, policy, generation, what), what);
+    }
+
+    /** {@link #request} and wait for the answer. */
+    Frame call(Frame frame, AfterFailover policy, String what) throws JMSException {
+        return call(frame, null, policy, -1, what);
+    }
+
+    /**
+     * Applies {@code change} to the connection's state and tells the broker in one step, so that a
+     * failover either re-creates the change or carries the request to the new broker; waits for
+     * the answer. The request is {@link AfterFailover#DONE done} by a failover.
+     */
+    Frame changeState(Runnable change, Frame frame, String what) throws JMSException {
+        return changeState(() -> {
+            change.run();
+            return frame;
+        }, what);
+    }
+
+    /** {@link #changeState(Runnable, Frame, String)}, where the change also makes the request. */
+    Frame changeState(java.util.function.Supplier<Frame> change, String what) throws JMSException {
+        CompletableFuture<Frame> answer;
+        synchronized (stateLock) {
+            answer = request(change.get(), null, AfterFailover.DONE, -1, what);
+        }
+        return await(answer, what);
+    }
+
+    /**
+     * Waits for an answer from {@link #request}: the request timeout, stretched by the reconnect
+     * timeout while a failover is under way. An ERROR answer becomes the matching JMS exception.
+     */
+    Frame await(CompletableFuture<Frame> answer, String what) throws JMSException {
+        long generation = link.generation();
+        try {
+            try {
+                answer.get(settings.requestTimeout(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!failoverEnabled() || !reconnecting && link.generation() == generation) {
+                    throw e;
+                }
+                answer.get(settings.reconnect().timeout() + settings.requestTimeout(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            throw new JMSException("no answer from " + link.transport().address() + " to " + what + " within "
+                    + settings.requestTimeout() + " ms; raise requestTimeout or check the broker");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            throw JmsExceptionSupport.toJms(e.getCause());
+        }
+        Frame f = answer.getNow(null);
+        if (f instanceof ErrorFrame error) {
+            throw JmsExceptionSupport.fromError(error);
+        }
+        return f;
+    }
+
+    /** Completes once the connection of a generation after {@code generation} is in use; fails if reconnecting gave up. */
+    private CompletableFuture<Void> afterFailover(long generation) {
+        synchronized (linkLock) {
+            if (link.generation() > generation) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (closed.get()) {
+                return CompletableFuture.failedFuture(new IllegalStateException("The connection is closed"));
+            }
+            if (failed) {
+                return CompletableFuture.failedFuture(new JMSException("the connection to the broker was lost and"
+                        + " reconnecting failed"));
+            }
+            return nextLink;
+        }
     }
 
     /**
@@ -169,6 +391,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     int requestTimeout() {
         return settings.requestTimeout();
+    }
+
+    /** How long a caller may wait for an answer: the request timeout, plus the reconnect timeout with failover on. */
+    long answerTimeout() {
+        return settings.requestTimeout() + (failoverEnabled() ? settings.reconnect().timeout() : 0);
     }
 
     int prefetch() {
@@ -212,7 +439,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             throw new IllegalStateException("The connection is closed");
         }
         if (failed) {
-            throw new IllegalStateException("The connection to " + transport.address() + " is lost");
+            throw new IllegalStateException("The connection to " + link.transport().address() + " is lost");
         }
     }
 
@@ -253,8 +480,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     JmsSession addSession(JmsSession session) throws JMSException {
         checkClosed();
         markUsed();
-        sessions.add(session);
-        session.open();
+        try {
+            changeState(() -> sessions.add(session), session.createFrame(), "CREATE_SESSION");
+        } catch (JMSException | RuntimeException e) {
+            sessions.remove(session);
+            throw e;
+        }
         if (started) {
             session.start();
         }
@@ -263,7 +494,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     /** Who this connection talks to, for XAResource.isSameRM: the broker's address and name. */
     String brokerIdentity() {
-        return transport.address() + "/" + brokerName;
+        return link.transport().address() + "/" + brokerName;
     }
 
     @Override
@@ -307,7 +538,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (id == null || id.isEmpty()) {
             throw new InvalidClientIDException("client id: null or empty");
         }
-        transport.call(new SetClientIdFrame(id), settings.requestTimeout(), "SET_CLIENT_ID");
+        changeState(() -> { }, new SetClientIdFrame(id), "SET_CLIENT_ID");
         clientId = id;
         markUsed();
     }
@@ -338,9 +569,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         synchronized (flowLock) {
             if (!started) {
                 // The broker hands messages to this connection's consumers from now on.
-                transport.call(new FlowFrame(true), requestTimeout(), "FLOW");
+                changeState(() -> started = true, new FlowFrame(true), "FLOW");
             }
-            started = true;
         }
         for (JmsSession s : sessions) {
             s.start();
@@ -357,9 +587,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         synchronized (flowLock) {
             if (started) {
                 // Stop the broker first, so it stops feeding consumers that cannot receive now.
-                transport.call(new FlowFrame(false), requestTimeout(), "FLOW");
+                changeState(() -> started = false, new FlowFrame(false), "FLOW");
             }
-            started = false;
         }
         for (JmsSession s : sessions) {
             s.awaitListenerIdle();
@@ -378,14 +607,23 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             return;
         }
         started = false;
+        // A connection between brokers (or past saving) closes locally; a failover under way stops.
+        boolean tellBroker;
+        CompletableFuture<Void> waiting;
+        synchronized (linkLock) {
+            tellBroker = !reconnecting && !failed && link.transport().isOpen();
+            waiting = nextLink;
+        }
+        waiting.completeExceptionally(new IllegalStateException("The connection is closed"));
         JMSException first = null;
         for (JmsSession s : sessions) {
             try {
-                s.closeFromConnection();
+                s.closeFromConnection(tellBroker);
             } catch (JMSException e) {
                 first = first == null ? e : first;
             }
         }
+        Transport transport = link.transport();
         if (transport.isOpen() && !failed) {
             try {
                 transport.call(new DisconnectFrame(), settings.requestTimeout(), "DISCONNECT");
@@ -447,30 +685,42 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         markUsed();
         String name = (queue ? "temp-queue:" : "temp-topic:") + connectionId + ":" + tempIds.incrementAndGet();
         JmsDestination d = queue ? new JmsTemporaryQueue(name, this) : new JmsTemporaryTopic(name, this);
-        transport.call(new CreateTempDestinationFrame(d.toWire()), settings.requestTimeout(), "CREATE_TEMP_DESTINATION");
+        try {
+            changeState(() -> temporaries.add(d), new CreateTempDestinationFrame(d.toWire()), "CREATE_TEMP_DESTINATION");
+        } catch (JMSException | RuntimeException e) {
+            temporaries.remove(d);
+            throw e;
+        }
         return d;
     }
 
     @Override
     public void deleteTemporaryDestination(JmsDestination destination) throws JMSException {
         checkClosed();
-        transport.call(new DeleteTempDestinationFrame(destination.toWire()), settings.requestTimeout(), "DELETE_TEMP_DESTINATION");
+        changeState(() -> temporaries.remove(destination), new DeleteTempDestinationFrame(destination.toWire()),
+                "DELETE_TEMP_DESTINATION");
     }
 
     // ---- events from the I/O thread ----
 
     private final class Events implements Transport.Listener {
+        private final Link of;
+
+        Events(Link of) {
+            this.of = of;
+        }
+
         @Override
         public void onDeliver(DeliverFrame deliver) {
             JmsMessageConsumer c = consumers.get(deliver.consumerId());
             if (c != null) {
-                c.onDeliver(deliver);
+                c.onDeliver(deliver, of.generation());
             }
         }
 
         @Override
         public void onUnsolicitedError(ErrorFrame error) {
-            LOG.warn("broker {} reported: {} {}", transport.address(), error.code(), error.message());
+            LOG.warn("broker {} reported: {} {}", of.transport().address(), error.code(), error.message());
             notifyListener(JmsExceptionSupport.fromError(error));
         }
 
@@ -488,19 +738,162 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
         @Override
         public void onClosed(JMSException cause) {
-            synchronized (blockedAddresses) {
-                blockedAddresses.clear();
-                blockedAddresses.notifyAll();
-            }
-            if (closed.get()) {
+            connectionLost(of, cause);
+        }
+    }
+
+    /** On the I/O thread: the TCP connection of {@code lost} is gone. */
+    private void connectionLost(Link lost, JMSException cause) {
+        synchronized (blockedAddresses) {
+            blockedAddresses.clear();
+            blockedAddresses.notifyAll();
+        }
+        if (closed.get()) {
+            return;
+        }
+        if (!failoverEnabled()) {
+            giveUp(cause);
+            return;
+        }
+        synchronized (linkLock) {
+            if (link != lost || reconnecting || failed) {
                 return;
             }
+            reconnecting = true;
+        }
+        LOG.warn("lost the connection to {}; reconnecting to one of {}", lost.transport().address(), settings.addresses());
+        Thread t = new Thread(() -> reconnect(lost, cause), "wharf-reconnect-" + connectionId);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The connection is lost for good: consumers stop waiting and the ExceptionListener hears of it. */
+    private void giveUp(JMSException cause) {
+        CompletableFuture<Void> waiting;
+        synchronized (linkLock) {
             failed = true;
-            started = false;
-            for (JmsMessageConsumer c : consumers.values()) {
-                c.onConnectionLost();
+            reconnecting = false;
+            waiting = nextLink;
+        }
+        waiting.completeExceptionally(cause);
+        started = false;
+        for (JmsMessageConsumer c : consumers.values()) {
+            c.onConnectionLost();
+        }
+        notifyListener(cause);
+    }
+
+    /**
+     * On the reconnect thread: tries every address, attempt after attempt, until one accepts the
+     * connection and its state is re-created there, or the attempts or the time run out.
+     */
+    private void reconnect(Link lost, JMSException cause) {
+        WharfConnectionFactory.Reconnect r = settings.reconnect();
+        long started0 = System.nanoTime();
+        long deadline = started0 + TimeUnit.MILLISECONDS.toNanos(r.timeout());
+        long generation = lost.generation() + 1;
+        synchronized (stateLock) {
+            for (JmsSession s : sessions) {
+                s.failedOver(generation);
             }
-            notifyListener(cause);
+        }
+        JMSException last = cause;
+        long pause = r.interval();
+        for (int attempt = 1; r.attempts() < 0 || attempt <= r.attempts(); attempt++) {
+            for (WharfConnectionFactory.Address a : settings.addresses()) {
+                if (closed.get() || System.nanoTime() - deadline > 0) {
+                    break;
+                }
+                Transport t = null;
+                try {
+                    t = Transport.connect(a.host(), a.port(), settings.connectTimeout());
+                    Link next = new Link(t, generation);
+                    t.setListener(new Events(next));
+                    ConnectedFrame connected = (ConnectedFrame) t.call(new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT,
+                            settings.user(), settings.password(), clientId), settings.requestTimeout(), "CONNECT");
+                    CompletableFuture<Void> waiting;
+                    synchronized (stateLock) {
+                        restore(t);
+                        synchronized (linkLock) {
+                            if (closed.get()) {
+                                t.close();
+                                return;
+                            }
+                            link = next;
+                            reconnecting = false;
+                            waiting = nextLink;
+                            nextLink = new CompletableFuture<>();
+                        }
+                    }
+                    brokerName = connected.brokerName();
+                    LOG.info("connection {} failed over to {} ({}) in {} ms", connectionId, t.address(), brokerName,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started0));
+                    waiting.complete(null);
+                    for (JmsSession s : sessions) {
+                        s.start();
+                    }
+                    if (!t.isOpen()) {
+                        connectionLost(next, new JMSException("lost the connection to " + t.address()));
+                    }
+                    return;
+                } catch (JMSException | RuntimeException e) {
+                    last = JmsExceptionSupport.toJms(e);
+                    LOG.debug("reconnect attempt {} to {} failed: {}", attempt, a, e.getMessage());
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+            }
+            if (closed.get() || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            try {
+                Thread.sleep(Math.max(0, Math.min(pause, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pause = Math.min((long) (pause * r.backoff()), r.maxInterval());
+        }
+        if (closed.get()) {
+            return;
+        }
+        JMSException gaveUp = new JMSException("lost the connection to " + lost.transport().address() + " and could not"
+                + " reconnect to any of " + settings.addresses() + " within " + r.timeout() + " ms"
+                + (r.attempts() > 0 ? " or " + r.attempts() + " attempts" : "") + ": " + last.getMessage());
+        gaveUp.setLinkedException(last);
+        gaveUp.initCause(last);
+        LOG.warn("connection {}: {}", connectionId, gaveUp.getMessage());
+        giveUp(gaveUp);
+    }
+
+    /**
+     * Under the state lock, on a new connection not yet in use: re-creates temporary destinations,
+     * sessions, producers and consumers, and restarts delivery. A refusal of one of them (say, a
+     * durable subscription another client took meanwhile) is logged and the rest carry on; a lost
+     * connection fails the whole attempt.
+     */
+    private void restore(Transport t) throws JMSException {
+        for (JmsDestination d : temporaries) {
+            restoreOne(t, new CreateTempDestinationFrame(d.toWire()), "CREATE_TEMP_DESTINATION " + d);
+        }
+        for (JmsSession s : sessions) {
+            s.restore(t);
+        }
+        if (started) {
+            t.call(new FlowFrame(true), settings.requestTimeout(), "FLOW");
+        }
+    }
+
+    /** Sends one re-creating request of a failover; see {@link #restore}. */
+    void restoreOne(Transport t, Frame frame, String what) throws JMSException {
+        try {
+            t.call(frame, settings.requestTimeout(), what);
+        } catch (ConnectionLostException e) {
+            throw e;
+        } catch (JMSException e) {
+            LOG.warn("connection {}: after the failover to {} the broker refused {}: {}", connectionId, t.address(), what,
+                    e.getMessage());
         }
     }
 
@@ -513,6 +906,6 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     @Override
     public String toString() {
-        return "JmsConnection[" + connectionId + " to " + transport.address() + "]";
+        return "JmsConnection[" + connectionId + " to " + link.transport().address() + "]";
     }
 }

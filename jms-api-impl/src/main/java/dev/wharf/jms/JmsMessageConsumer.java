@@ -19,6 +19,7 @@ import jakarta.jms.TopicSubscriber;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,7 +48,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private final int prefetch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<DeliverFrame> buffer = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
     private int consumedSinceCredit;
     private volatile boolean closed;
     private volatile boolean connectionLost;
@@ -69,16 +70,35 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         return id;
     }
 
+    private CreateConsumerFrame createFrame() {
+        return new CreateConsumerFrame(session.id(), id, destination.toWire(), selector, noLocal, kind, subscriptionName, prefetch);
+    }
+
     void open() throws JMSException {
         JmsConnection c = session.connection();
-        c.register(this);
         try {
-            c.transport().call(new CreateConsumerFrame(session.id(), id, destination.toWire(), selector, noLocal, kind,
-                    subscriptionName, prefetch), c.requestTimeout(), "CREATE_CONSUMER on " + destination);
+            c.changeState(() -> c.register(this), createFrame(), "CREATE_CONSUMER on " + destination);
         } catch (JMSException | RuntimeException e) {
             c.unregister(this);
             throw e;
         }
+    }
+
+    /**
+     * On the reconnect thread, under the connection's state lock: re-creates this consumer at the
+     * new broker with a fresh prefetch window (the session already dropped the old buffer).
+     */
+    void restore(dev.wharf.jms.internal.Transport t) throws JMSException {
+        if (closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            consumedSinceCredit = 0;
+        } finally {
+            lock.unlock();
+        }
+        session.connection().restoreOne(t, createFrame(), "CREATE_CONSUMER on " + destination);
     }
 
     private void checkClosed() throws IllegalStateException {
@@ -90,7 +110,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     // ---- from the I/O thread ----
 
-    void onDeliver(DeliverFrame d) {
+    void onDeliver(DeliverFrame frame, long generation) {
+        Delivery d = new Delivery(frame, generation);
         lock.lock();
         try {
             buffer.add(d);
@@ -194,16 +215,16 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             if (prefetch == 0 && session.connection().isStarted() && isBufferEmpty()) {
                 pull(deadline);
             }
-            DeliverFrame d = take(deadline);
+            Delivery d = take(deadline);
             if (d == null) {
                 return null;
             }
-            JmsMessage m = JmsMessage.fromWire(d.message(), d.deliveryCount());
-            if (d.message().isExpired(System.currentTimeMillis())) {
-                session.discard(d.deliveryId());
-                creditOne();
+            if (d.frame().message().isExpired(System.currentTimeMillis())) {
+                session.discard(d);
+                creditOne(d);
                 continue;
             }
+            JmsMessage m = JmsMessage.fromWire(d.frame().message(), session.connection().deliveryCount(d.frame()));
             prepare(m);
             String problem = check == null ? null : check.problem(m);
             if (problem != null) {
@@ -211,19 +232,19 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
                     putBack(d);
                 } else {
-                    session.afterConsumed(d.deliveryId());
-                    creditOne();
+                    session.afterConsumed(d);
+                    creditOne(d);
                 }
                 throw new jakarta.jms.MessageFormatException(problem);
             }
-            session.afterConsumed(d.deliveryId());
-            creditOne();
+            session.afterConsumed(d);
+            creditOne(d);
             return m;
         }
     }
 
     /** Returns an unconsumed delivery to the head of the buffer, to be received next. */
-    private void putBack(DeliverFrame d) {
+    private void putBack(Delivery d) {
         lock.lock();
         try {
             buffer.addFirst(d);
@@ -237,7 +258,10 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         long wait = deadline == Long.MAX_VALUE ? -1 : deadline < 0 ? 0 : Math.max(0, deadline - System.currentTimeMillis());
         JmsConnection c = session.connection();
         long answerTimeout = wait < 0 ? 0 : wait + c.requestTimeout();
-        c.transport().await(c.transport().request(new PullFrame(id, wait)), answerTimeout, "PULL");
+        // A failover drops the pull with the rest; the caller's loop pulls again from the new broker.
+        CompletableFuture<dev.wharf.protocol.Frame> answer = c.request(new PullFrame(id, wait), null,
+                JmsConnection.AfterFailover.DONE, -1, "PULL");
+        c.transport().await(answer, answerTimeout, "PULL");
     }
 
     private boolean isBufferEmpty() {
@@ -250,7 +274,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     /** Waits for a delivery while the connection is started; null at the deadline or on close. */
-    private DeliverFrame take(long deadline) throws JMSException {
+    private Delivery take(long deadline) throws JMSException {
         lock.lock();
         try {
             while (true) {
@@ -290,8 +314,9 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
     }
 
-    private void creditOne() {
-        if (prefetch == 0) {
+    private void creditOne(Delivery d) {
+        if (prefetch == 0 || d.generation() != session.connection().generation()) {
+            // A delivery from before a failover: the new broker opened a fresh window.
             return;
         }
         int grant = 0;
@@ -316,7 +341,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         if (l == null || closed) {
             return false;
         }
-        DeliverFrame d;
+        Delivery d;
         boolean settled;
         lock.lock();
         try {
@@ -328,16 +353,16 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             return false;
         }
         try {
-            if (d.message().isExpired(System.currentTimeMillis())) {
-                session.discard(d.deliveryId());
-                creditOne();
+            if (d.frame().message().isExpired(System.currentTimeMillis())) {
+                session.discard(d);
+                creditOne(d);
                 return true;
             }
-            JmsMessage m = JmsMessage.fromWire(d.message(), d.deliveryCount());
+            JmsMessage m = JmsMessage.fromWire(d.frame().message(), session.connection().deliveryCount(d.frame()));
             prepare(m);
             int mode = session.ackMode();
             boolean threw = false;
-            session.listenerStarted(d.deliveryId());
+            session.listenerStarted(d);
             try {
                 l.onMessage(m);
             } catch (RuntimeException e) {
@@ -348,29 +373,26 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             }
             if (!settled) {
                 if (threw && (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE)) {
-                    creditOne();
-                    session.redeliver(d.deliveryId(), this);
+                    creditOne(d);
+                    session.redeliver(d, this);
                     return true;
                 }
-                session.afterConsumed(d.deliveryId());
+                session.afterConsumed(d);
             }
-            creditOne();
+            creditOne(d);
         } catch (JMSException e) {
             LOG.warn("acknowledging a delivery to consumer {} failed: {}", id, e.getMessage());
         }
         return true;
     }
 
-    /** Empties the buffer (rollback, recover, close) and returns the delivery ids, in order. */
-    List<Long> drainBuffer() {
+    /** Empties the buffer (rollback, recover, close, failover) and returns the deliveries, in order. */
+    List<Delivery> drainBuffer() {
         lock.lock();
         try {
-            List<Long> ids = new ArrayList<>(buffer.size());
-            for (DeliverFrame d : buffer) {
-                ids.add(d.deliveryId());
-            }
+            List<Delivery> all = new ArrayList<>(buffer);
             buffer.clear();
-            return ids;
+            return all;
         } finally {
             lock.unlock();
         }
@@ -389,7 +411,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         if (!session.isDeliveryThread()) {
             session.awaitListenerIdle();
         }
-        closeFromSession(session.connection().transport().isOpen());
+        closeFromSession(session.connection().transport().isOpen() || session.connection().failoverEnabled());
     }
 
     void closeFromSession(boolean tellBroker) throws JMSException {
@@ -398,7 +420,6 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         closed = true;
         listener = null;
-        List<Long> released = drainBuffer();
         lock.lock();
         try {
             changed.signalAll();
@@ -406,12 +427,19 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             lock.unlock();
         }
         JmsConnection c = session.connection();
-        c.unregister(this);
-        session.remove(this);
-        if (tellBroker) {
-            c.transport().call(new CloseConsumerFrame(id, released.stream().mapToLong(Long::longValue).toArray()),
-                    c.requestTimeout(), "CLOSE_CONSUMER");
+        if (!tellBroker) {
+            c.unregister(this);
+            session.remove(this);
+            drainBuffer();
+            return;
         }
+        c.changeState(() -> {
+            c.unregister(this);
+            session.remove(this);
+            long gen = c.generation();
+            return new CloseConsumerFrame(id, drainBuffer().stream().filter(d -> d.generation() == gen)
+                    .mapToLong(Delivery::id).toArray());
+        }, "CLOSE_CONSUMER");
     }
 
     // ---- QueueReceiver / TopicSubscriber ----

@@ -2,6 +2,7 @@ package dev.wharf.jms;
 
 import dev.wharf.jms.message.JmsMessage;
 import dev.wharf.protocol.Frame;
+import dev.wharf.protocol.WharfProperties;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.CloseProducerFrame;
 import dev.wharf.protocol.frame.CreateProducerFrame;
@@ -66,10 +67,25 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         this.destination = destination;
     }
 
+    private CreateProducerFrame createFrame() {
+        return new CreateProducerFrame(session.id(), id, destination == null ? null : destination.toWire());
+    }
+
+    /** Opens the producer at the broker and adds it to its session. */
     void open() throws JMSException {
-        JmsConnection c = session.connection();
-        c.transport().call(new CreateProducerFrame(session.id(), id, destination == null ? null : destination.toWire()),
-                c.requestTimeout(), "CREATE_PRODUCER");
+        try {
+            session.connection().changeState(() -> session.add(this), createFrame(), "CREATE_PRODUCER");
+        } catch (JMSException | RuntimeException e) {
+            session.remove(this);
+            throw e;
+        }
+    }
+
+    /** On the reconnect thread, under the connection's state lock: re-creates this producer at the new broker. */
+    void restore(dev.wharf.jms.internal.Transport t) throws JMSException {
+        if (!closed) {
+            session.connection().restoreOne(t, createFrame(), "CREATE_PRODUCER " + id);
+        }
     }
 
     private void checkClosed() throws IllegalStateException {
@@ -304,6 +320,13 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         JmsMessage ours = message instanceof JmsMessage m ? m : JmsMessage.copyOf(message);
         JmsConnection c = session.connection();
         WireMessage wire = ours.toWire(c.connectionId());
+        if (c.failoverEnabled() && !wire.properties().containsKey(WharfProperties.DUPLICATE_ID)) {
+            // A send cut off by a failover is sent again; this id lets the new broker drop a copy it has.
+            java.util.Map<String, Object> props = new java.util.HashMap<>(wire.properties());
+            props.put(WharfProperties.DUPLICATE_ID, wire.messageId() != null ? wire.messageId()
+                    : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
+            wire = wire.withProperties(props);
+        }
         int size = wire.estimatedSize();
         if (size > c.maxFrameSize()) {
             throw new JMSException("message of about " + size + " bytes exceeds the broker's maximum of " + c.maxFrameSize()
@@ -324,7 +347,10 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             }
             unconfirmedSends = 0;
         }
-        CompletableFuture<Frame> answer = c.transport().request(frame);
+        String what = "SEND to " + dest;
+        // In a transaction, a send cut off by a failover is not sent again: the transaction is lost with it.
+        CompletableFuture<Frame> answer = c.request(frame, null, transacted || session.commitsEachSend()
+                ? JmsConnection.AfterFailover.FAIL : JmsConnection.AfterFailover.RESEND, -1, what);
         if (listener == null && transacted && session.stagesSendsWithoutWaiting()) {
             // Staged until commit, which checks this answer: no round trip per send.
             session.stagedSend(answer);
@@ -332,7 +358,7 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         if (session.commitsEachSend()) {
             // An XA session outside a global transaction: the send is its own transaction.
-            c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);
+            c.await(answer, what);
             session.afterSend();
             if (listener != null) {
                 pending.add(answer);
@@ -345,7 +371,7 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             return;
         }
         if (listener == null) {
-            c.transport().await(answer, c.requestTimeout(), "SEND to " + dest);
+            c.await(answer, what);
             return;
         }
         pending.add(answer);
@@ -408,10 +434,11 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         if (session.connection().callbacksThread()) {
             return;
         }
-        long deadline = System.currentTimeMillis() + session.connection().requestTimeout();
+        long wait = session.connection().answerTimeout();
+        long deadline = System.currentTimeMillis() + wait;
         while (!pending.isEmpty()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new JMSException("asynchronous sends still unconfirmed after " + session.connection().requestTimeout() + " ms");
+                throw new JMSException("asynchronous sends still unconfirmed after " + wait + " ms");
             }
             try {
                 Thread.sleep(1);
@@ -432,10 +459,11 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         awaitPendingSends();
         closed = true;
-        session.remove(this);
         JmsConnection c = session.connection();
-        if (c.transport().isOpen() && !session.isClosed()) {
-            c.transport().call(new CloseProducerFrame(id), c.requestTimeout(), "CLOSE_PRODUCER");
+        if ((c.transport().isOpen() || c.failoverEnabled()) && !session.isClosed()) {
+            c.changeState(() -> session.remove(this), new CloseProducerFrame(id), "CLOSE_PRODUCER");
+        } else {
+            session.remove(this);
         }
     }
 

@@ -44,14 +44,14 @@ public class JmsQueueBrowser implements QueueBrowser {
     private long open() throws JMSException {
         JmsConnection c = session.connection();
         long browserId = c.nextId();
-        c.transport().call(new CreateBrowserFrame(session.id(), browserId, ((JmsDestination) queue).toWire(), selector),
-                c.requestTimeout(), "CREATE_BROWSER");
+        c.call(new CreateBrowserFrame(session.id(), browserId, ((JmsDestination) queue).toWire(), selector),
+                JmsConnection.AfterFailover.FAIL, "CREATE_BROWSER");
         return browserId;
     }
 
     private void close(long browserId) throws JMSException {
         JmsConnection c = session.connection();
-        c.transport().call(new CloseBrowserFrame(browserId), c.requestTimeout(), "CLOSE_BROWSER");
+        c.call(new CloseBrowserFrame(browserId), JmsConnection.AfterFailover.DONE, "CLOSE_BROWSER");
     }
 
     private void checkClosed() throws IllegalStateException {
@@ -121,8 +121,8 @@ public class JmsQueueBrowser implements QueueBrowser {
             }
             try {
                 JmsConnection c = session.connection();
-                BrowseBatchFrame b = (BrowseBatchFrame) c.transport().call(new BrowseNextFrame(browserId, BATCH),
-                        c.requestTimeout(), "BROWSE_NEXT");
+                BrowseBatchFrame b = (BrowseBatchFrame) c.call(new BrowseNextFrame(browserId, BATCH),
+                        JmsConnection.AfterFailover.FAIL, "BROWSE_NEXT");
                 batch.addAll(b.messages());
                 more = b.more();
                 if (!more) {

@@ -1,12 +1,15 @@
 package dev.wharf.jms;
 
+import dev.wharf.jms.internal.Transport;
 import dev.wharf.jms.message.JmsBytesMessage;
 import dev.wharf.jms.message.JmsMapMessage;
 import dev.wharf.jms.message.JmsMessage;
 import dev.wharf.jms.message.JmsObjectMessage;
 import dev.wharf.jms.message.JmsStreamMessage;
 import dev.wharf.jms.message.JmsTextMessage;
+import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.SubscriptionKind;
+import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.AckFrame;
 import dev.wharf.protocol.frame.CloseSessionFrame;
 import dev.wharf.protocol.frame.CommitFrame;
@@ -66,11 +69,24 @@ public class JmsSession implements QueueSession, TopicSession {
     private final List<JmsMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<JmsMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<JmsQueueBrowser> browsers = new CopyOnWriteArrayList<>();
-    private final List<Long> consumed = new ArrayList<>();
+    /** Deliveries the application consumed and the session has not settled yet. Guarded by this. */
+    private final List<Delivery> consumed = new ArrayList<>();
+    /** Deliveries named by an ACK or COMMIT still awaiting its answer. Guarded by this. */
+    private final List<Delivery> settling = new ArrayList<>();
+    /** The failover generation of the deliveries in {@code consumed}. Guarded by this. */
+    private long generation;
+    /** The open transaction lost work in a failover; its commit must fail. Guarded by this. */
+    private boolean transactionLostInFailover;
+    /** The open transaction sent something. Guarded by this. */
+    private boolean transactionSent;
+    /** AUTO_ACKNOWLEDGE: the delivery whose ACK is on its way. Guarded by this. */
+    private Delivery acking;
+    /** CLIENT_ACKNOWLEDGE: consumed messages a failover left unacknowledged. Guarded by this. */
+    private int unacknowledgedInFailover;
     /** Answers still awaited to the sends of the open transaction. Guarded by itself. */
     private final List<java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame>> stagedSends = new ArrayList<>();
     /** The delivery a listener is handling (-1: none) and whether the session settled it already. Guarded by this. */
-    private long listenerDelivery = -1;
+    private Delivery listenerDelivery;
     private boolean listenerDeliveryHandled;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock deliveryLock = new ReentrantLock();
@@ -105,8 +121,64 @@ public class JmsSession implements QueueSession, TopicSession {
         }
     }
 
-    void open() throws JMSException {
-        connection.transport().call(new CreateSessionFrame(id, ackMode), connection.requestTimeout(), "CREATE_SESSION");
+    CreateSessionFrame createFrame() {
+        return new CreateSessionFrame(id, ackMode);
+    }
+
+    /**
+     * On the reconnect thread, before it connects anywhere: the deliveries of the lost connection
+     * are void. Buffered ones are dropped (the new broker delivers them again); those the
+     * application saw but did not settle will be marked redelivered when they come back; an open
+     * transaction that did anything is doomed to roll back.
+     */
+    void failedOver(long newGeneration) {
+        for (JmsMessageConsumer c : consumers) {
+            c.drainBuffer();
+        }
+        synchronized (this) {
+            boolean hadWork = !consumed.isEmpty() || !settling.isEmpty() || transactionSent
+                    || listenerDelivery != null && !listenerDeliveryHandled;
+            for (Delivery d : consumed) {
+                remember(d);
+            }
+            for (Delivery d : settling) {
+                remember(d);
+            }
+            if (listenerDelivery != null && !listenerDeliveryHandled) {
+                remember(listenerDelivery);
+            }
+            if (acking != null) {
+                remember(acking);
+            }
+            if (ackMode == CLIENT_ACKNOWLEDGE) {
+                unacknowledgedInFailover += consumed.size();
+            }
+            if (ackMode == SESSION_TRANSACTED && hadWork) {
+                transactionLostInFailover = true;
+            }
+            consumed.clear();
+            settling.clear();
+            generation = newGeneration;
+        }
+    }
+
+    /** A message the application saw whose settlement a failover cut off: it comes back marked redelivered. */
+    private void remember(Delivery d) {
+        connection.seenBeforeFailover(d.messageId());
+    }
+
+    /** On the reconnect thread, under the connection's state lock: re-creates this session at the new broker. */
+    void restore(Transport t) throws JMSException {
+        if (closed.get()) {
+            return;
+        }
+        connection.restoreOne(t, createFrame(), "CREATE_SESSION " + id);
+        for (JmsMessageProducer p : producers) {
+            p.restore(t);
+        }
+        for (JmsMessageConsumer c : consumers) {
+            c.restore(t);
+        }
     }
 
     JmsConnection connection() {
@@ -213,6 +285,16 @@ public class JmsSession implements QueueSession, TopicSession {
         }
         awaitPendingSends();
         JMSException failedSend = awaitStagedSends();
+        boolean lost;
+        synchronized (this) {
+            lost = transactionLostInFailover;
+        }
+        if (lost) {
+            returnToBroker(true);
+            throw new TransactionRolledBackException("the connection failed over to " + connection.transport().address()
+                    + " during the transaction, so it was rolled back: messages it consumed come back (redelivered), those"
+                    + " it sent were not sent. Retry the transaction");
+        }
         if (failedSend != null) {
             returnToBroker(true);
             TransactionRolledBackException e = new TransactionRolledBackException("a send in the transaction failed,"
@@ -221,8 +303,35 @@ public class JmsSession implements QueueSession, TopicSession {
             e.initCause(failedSend);
             throw e;
         }
-        long[] ids = drainConsumed();
-        connection.transport().call(new CommitFrame(id, ids), connection.requestTimeout(), "COMMIT");
+        Settlement settle = settle();
+        try {
+            connection.call(new CommitFrame(id, settle.ids()), null, JmsConnection.AfterFailover.ROLLED_BACK, settle.generation(),
+                    "COMMIT");
+        } catch (JMSException e) {
+            synchronized (this) {
+                // This exception tells of the failover; the next transaction starts clean.
+                transactionLostInFailover = false;
+            }
+            throw e;
+        } finally {
+            settled();
+        }
+    }
+
+    /** Deliveries being settled, and the failover generation they belong to. */
+    record Settlement(long[] ids, long generation) {
+    }
+
+    /** Moves everything consumed to {@code settling} for an ACK or COMMIT; {@link #settled()} when answered. */
+    private synchronized Settlement settle() {
+        List<Delivery> all = drain();
+        settling.addAll(all);
+        transactionSent = false;
+        return new Settlement(all.stream().mapToLong(Delivery::id).toArray(), generation);
+    }
+
+    private synchronized void settled() {
+        settling.clear();
     }
 
     /**
@@ -235,6 +344,9 @@ public class JmsSession implements QueueSession, TopicSession {
 
     /** A send of the open transaction whose answer {@link #commit()} will check. */
     void stagedSend(java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame> answer) {
+        synchronized (this) {
+            transactionSent = true;
+        }
         synchronized (stagedSends) {
             stagedSends.add(answer);
             if (stagedSends.size() >= 1024) {
@@ -256,7 +368,7 @@ public class JmsSession implements QueueSession, TopicSession {
         JMSException first = null;
         for (var f : sends) {
             try {
-                connection.transport().await(f, connection.requestTimeout(), "SEND");
+                connection.await(f, "SEND");
             } catch (JMSException e) {
                 if (first == null) {
                     first = e;
@@ -291,14 +403,19 @@ public class JmsSession implements QueueSession, TopicSession {
 
     /** Rollback or recover: consumed deliveries come back redelivered, buffered ones unmarked, in order. */
     private void returnToBroker(boolean rollback) throws JMSException {
-        long[] redeliver = drainConsumed();
-        List<Long> released = new ArrayList<>();
-        for (JmsMessageConsumer c : consumers) {
-            released.addAll(c.drainBuffer());
+        long[] redeliver;
+        long gen;
+        synchronized (this) {
+            redeliver = drain().stream().mapToLong(Delivery::id).toArray();
+            gen = generation;
+            transactionSent = false;
+            transactionLostInFailover = false;
+            unacknowledgedInFailover = 0;
         }
-        long[] releasedIds = released.stream().mapToLong(Long::longValue).toArray();
-        connection.transport().call(rollback ? new RollbackFrame(id, redeliver, releasedIds) : new RecoverFrame(id, redeliver, releasedIds),
-                this::dropInFlight, connection.requestTimeout(), rollback ? "ROLLBACK" : "RECOVER");
+        long[] releasedIds = releaseBuffers(gen);
+        // After a failover the new broker has nothing of this session's to take back: done.
+        connection.call(rollback ? new RollbackFrame(id, redeliver, releasedIds) : new RecoverFrame(id, redeliver, releasedIds),
+                this::dropInFlight, JmsConnection.AfterFailover.DONE, gen, rollback ? "ROLLBACK" : "RECOVER");
         for (JmsMessageConsumer c : consumers) {
             c.restoreCredit();
         }
@@ -316,15 +433,24 @@ public class JmsSession implements QueueSession, TopicSession {
         }
     }
 
-    /** Redelivers one delivery at once (a listener threw in AUTO or DUPS_OK mode). */
-    void redeliver(long deliveryId, JmsMessageConsumer consumer) throws JMSException {
+    /** Empties the consumers' buffers; the ids of those of generation {@code gen} (older ones are void). */
+    private long[] releaseBuffers(long gen) {
         List<Long> released = new ArrayList<>();
         for (JmsMessageConsumer c : consumers) {
-            released.addAll(c.drainBuffer());
+            for (Delivery d : c.drainBuffer()) {
+                if (d.generation() == gen) {
+                    released.add(d.id());
+                }
+            }
         }
-        long[] releasedIds = released.stream().mapToLong(Long::longValue).toArray();
-        connection.transport().call(new RecoverFrame(id, new long[] {deliveryId}, releasedIds), this::dropInFlight,
-                connection.requestTimeout(), "RECOVER");
+        return released.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Redelivers one delivery at once (a listener threw in AUTO or DUPS_OK mode). */
+    void redeliver(Delivery delivery, JmsMessageConsumer consumer) throws JMSException {
+        long[] releasedIds = releaseBuffers(delivery.generation());
+        connection.call(new RecoverFrame(id, new long[] {delivery.id()}, releasedIds), this::dropInFlight,
+                JmsConnection.AfterFailover.DONE, delivery.generation(), "RECOVER");
         for (JmsMessageConsumer c : consumers) {
             c.restoreCredit();
         }
@@ -336,9 +462,29 @@ public class JmsSession implements QueueSession, TopicSession {
         if (ackMode != CLIENT_ACKNOWLEDGE) {
             return;
         }
-        long[] ids = drainConsumed();
-        if (ids.length > 0) {
-            connection.transport().call(new AckFrame(id, ids), connection.requestTimeout(), "ACK");
+        Settlement settle = settle();
+        try {
+            if (settle.ids().length > 0) {
+                Frame answer = connection.call(new AckFrame(id, settle.ids()), null, JmsConnection.AfterFailover.DONE,
+                        settle.generation(), "ACK");
+                if (answer == null) {
+                    synchronized (this) {
+                        unacknowledgedInFailover += settle.ids().length;
+                    }
+                }
+            }
+        } finally {
+            settled();
+        }
+        int lost;
+        synchronized (this) {
+            lost = unacknowledgedInFailover;
+            unacknowledgedInFailover = 0;
+        }
+        if (lost > 0) {
+            throw new JMSException(lost + " message(s) consumed before the connection failed over to "
+                    + connection.transport().address() + " were not surely acknowledged: the broker may deliver them again,"
+                    + " marked redelivered (JMSRedelivered)", "ACKNOWLEDGE_LOST_IN_FAILOVER");
         }
     }
 
@@ -355,27 +501,59 @@ public class JmsSession implements QueueSession, TopicSession {
     }
 
     /** Called once the application has a message (receive returned it, or onMessage returned). */
-    void afterConsumed(long deliveryId) throws JMSException {
+    void afterConsumed(Delivery d) throws JMSException {
+        synchronized (this) {
+            if (d.generation() != generation) {
+                // It came before a failover: the new broker will deliver it again.
+                remember(d);
+                if (ackMode == SESSION_TRANSACTED) {
+                    transactionLostInFailover = true;
+                } else if (ackMode == CLIENT_ACKNOWLEDGE) {
+                    unacknowledgedInFailover++;
+                }
+                return;
+            }
+        }
         switch (ackMode) {
-            case AUTO_ACKNOWLEDGE -> connection.transport().call(new AckFrame(id, new long[] {deliveryId}),
-                    connection.requestTimeout(), "ACK");
-            case DUPS_OK_ACKNOWLEDGE -> connection.transport().send(new AckFrame(id, new long[] {deliveryId}));
+            case AUTO_ACKNOWLEDGE -> {
+                // If a failover cuts this ACK off, failedOver() remembers the message: it may come back.
+                synchronized (this) {
+                    acking = d;
+                }
+                try {
+                    connection.call(new AckFrame(id, new long[] {d.id()}), null, JmsConnection.AfterFailover.DONE,
+                            d.generation(), "ACK");
+                } finally {
+                    synchronized (this) {
+                        acking = null;
+                    }
+                }
+            }
+            case DUPS_OK_ACKNOWLEDGE -> ackWithoutWaiting(d);
             default -> {
                 synchronized (this) {
-                    consumed.add(deliveryId);
+                    consumed.add(d);
                 }
             }
         }
     }
 
+    private void ackWithoutWaiting(Delivery d) {
+        if (d.generation() == connection.generation()) {
+            connection.transport().send(new AckFrame(id, new long[] {d.id()}));
+        }
+    }
+
     /** Acknowledges a delivery the application never saw (an expired message found in the buffer). */
-    void discard(long deliveryId) {
+    void discard(Delivery d) {
         if (ackMode == SESSION_TRANSACTED || ackMode == CLIENT_ACKNOWLEDGE) {
             synchronized (this) {
-                consumed.add(deliveryId);
+                if (d.generation() == generation) {
+                    consumed.add(d);
+                }
             }
         } else {
-            connection.transport().send(new AckFrame(id, new long[] {deliveryId}));
+            ackWithoutWaiting(d);
         }
     }
 
@@ -385,18 +563,30 @@ public class JmsSession implements QueueSession, TopicSession {
      * from onMessage covers that message too; its usual settlement after onMessage is then skipped).
      */
     synchronized long[] drainConsumed() {
-        if (listenerDelivery >= 0 && !listenerDeliveryHandled) {
-            consumed.add(listenerDelivery);
+        return drain().stream().mapToLong(Delivery::id).toArray();
+    }
+
+    /** Guarded by this: see {@link #drainConsumed()}. */
+    private List<Delivery> drain() {
+        if (listenerDelivery != null && !listenerDeliveryHandled) {
             listenerDeliveryHandled = true;
+            if (listenerDelivery.generation() == generation) {
+                consumed.add(listenerDelivery);
+            } else {
+                remember(listenerDelivery);
+                if (ackMode == SESSION_TRANSACTED) {
+                    transactionLostInFailover = true;
+                }
+            }
         }
-        long[] ids = consumed.stream().mapToLong(Long::longValue).toArray();
+        List<Delivery> all = new ArrayList<>(consumed);
         consumed.clear();
-        return ids;
+        return all;
     }
 
     /** The delivery thread is about to call onMessage with this delivery. */
-    synchronized void listenerStarted(long deliveryId) {
-        listenerDelivery = deliveryId;
+    synchronized void listenerStarted(Delivery d) {
+        listenerDelivery = d;
         listenerDeliveryHandled = false;
     }
 
@@ -408,7 +598,7 @@ public class JmsSession implements QueueSession, TopicSession {
      */
     synchronized boolean listenerFinished() {
         boolean handled = listenerDeliveryHandled;
-        listenerDelivery = -1;
+        listenerDelivery = null;
         listenerDeliveryHandled = false;
         return handled;
     }
@@ -426,8 +616,11 @@ public class JmsSession implements QueueSession, TopicSession {
         checkClosed();
         JmsMessageProducer p = new JmsMessageProducer(this, connection.nextId(), JmsDestination.of(destination));
         p.open();
-        producers.add(p);
         return p;
+    }
+
+    void add(JmsMessageProducer p) {
+        producers.add(p);
     }
 
     void remove(JmsMessageProducer p) {
@@ -597,7 +790,8 @@ public class JmsSession implements QueueSession, TopicSession {
     public void unsubscribe(String name) throws JMSException {
         checkClosed();
         forbiddenOnQueueSession("unsubscribe");
-        connection.transport().call(new dev.wharf.protocol.frame.UnsubscribeFrame(requireName(name)), connection.requestTimeout(), "UNSUBSCRIBE");
+        connection.call(new dev.wharf.protocol.frame.UnsubscribeFrame(requireName(name)), JmsConnection.AfterFailover.FAIL,
+                "UNSUBSCRIBE");
     }
 
     @Override
@@ -723,8 +917,8 @@ public class JmsSession implements QueueSession, TopicSession {
         doClose(true);
     }
 
-    void closeFromConnection() throws JMSException {
-        doClose(connection.transport().isOpen());
+    void closeFromConnection(boolean tellBroker) throws JMSException {
+        doClose(tellBroker);
     }
 
     private void doClose(boolean tellBroker) throws JMSException {
@@ -754,7 +948,7 @@ public class JmsSession implements QueueSession, TopicSession {
         producers.clear();
         if (tellBroker) {
             try {
-                connection.transport().call(new CloseSessionFrame(id), connection.requestTimeout(), "CLOSE_SESSION");
+                connection.changeState(() -> connection.removeSession(this), new CloseSessionFrame(id), "CLOSE_SESSION");
             } catch (JMSException e) {
                 first = first == null ? e : first;
             }

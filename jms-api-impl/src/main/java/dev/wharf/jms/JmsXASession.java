@@ -93,16 +93,16 @@ final class JmsXASession extends JmsSession implements XASession, XAQueueSession
 
     @Override
     void afterSend() throws JMSException {
-        connection().transport().call(new CommitFrame(id(), new long[0]), connection().requestTimeout(), "COMMIT");
+        connection().call(new CommitFrame(id(), new long[0]), JmsConnection.AfterFailover.ROLLED_BACK, "COMMIT");
     }
 
     @Override
-    void afterConsumed(long deliveryId) throws JMSException {
+    void afterConsumed(Delivery d) throws JMSException {
         if (branch != null) {
-            super.afterConsumed(deliveryId);
+            super.afterConsumed(d);
         } else {
-            connection().transport().call(new CommitFrame(id(), new long[] {deliveryId}), connection().requestTimeout(),
-                    "COMMIT");
+            connection().call(new CommitFrame(id(), new long[] {d.id()}), null, JmsConnection.AfterFailover.ROLLED_BACK,
+                    d.generation(), "COMMIT");
         }
     }
 }

@@ -22,7 +22,19 @@ import java.util.List;
  *
  * <p>URL: {@code wharf://host[:port][,host[:port]...][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms]}.
  * With several addresses (a live broker and its shared-store backup) a new connection goes to
- * the first that accepts it; an open connection does not move by itself when its broker dies.
+ * the first that accepts it.
+ *
+ * <p>Failover: with {@code reconnectAttempts} other than 0 (-1: no limit), a connection whose
+ * broker goes away reconnects to whichever address accepts it (one attempt tries every address
+ * in order), {@code reconnectInterval} ms apart at first, each pause {@code reconnectBackoff}
+ * times the last, at most {@code reconnectMaxInterval} ms, and gives up after
+ * {@code reconnectTimeout} ms. It then re-creates its sessions, producers, consumers and
+ * temporary destinations and carries on: a send the broker had not confirmed is sent again with
+ * a duplicate id (so the new broker drops a copy it already has), a transaction open at the
+ * failover fails its commit with {@code TransactionRolledBackException}, and messages delivered
+ * but not acknowledged come back with {@code JMSRedelivered}. Only if reconnecting finally fails
+ * does the connection close and its ExceptionListener hear of it. Without reconnectAttempts, a
+ * lost connection closes at once.
  * The same settings are bean properties; a setter overrides the URL. A client id set here is
  * "administratively configured": connections then refuse {@code setClientID}.
  *
@@ -46,6 +58,11 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     private int prefetch = 500;
     private int connectTimeout = 10_000;
     private int requestTimeout = 30_000;
+    private int reconnectAttempts;
+    private long reconnectInterval = 500;
+    private double reconnectBackoff = 2.0;
+    private long reconnectMaxInterval = 5_000;
+    private long reconnectTimeout = 60_000;
 
     public WharfConnectionFactory() {
         this(DEFAULT_URL);
@@ -132,8 +149,14 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
                 case "password" -> setPassword(value);
                 case "connectTimeout" -> setConnectTimeout(Integer.parseInt(value));
                 case "requestTimeout" -> setRequestTimeout(Integer.parseInt(value));
+                case "reconnectAttempts" -> setReconnectAttempts(Integer.parseInt(value));
+                case "reconnectInterval" -> setReconnectInterval(Long.parseLong(value));
+                case "reconnectBackoff" -> setReconnectBackoff(Double.parseDouble(value));
+                case "reconnectMaxInterval" -> setReconnectMaxInterval(Long.parseLong(value));
+                case "reconnectTimeout" -> setReconnectTimeout(Long.parseLong(value));
                 default -> throw new IllegalArgumentException("unknown option '" + key + "' in URL '" + url
-                        + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout)");
+                        + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout, reconnectAttempts,"
+                        + " reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout)");
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option '" + key + "' in URL '" + url + "' is not a number: '" + value + "'", e);
@@ -202,6 +225,66 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         this.requestTimeout = millis;
     }
 
+    public int getReconnectAttempts() {
+        return reconnectAttempts;
+    }
+
+    /** How many times a connection whose broker went away tries every address again: 0 never (the default), -1 without limit. */
+    public void setReconnectAttempts(int attempts) {
+        if (attempts < -1) {
+            throw new IllegalArgumentException("reconnectAttempts: " + attempts + " (expected: -1 for no limit, 0 for none, or more)");
+        }
+        this.reconnectAttempts = attempts;
+    }
+
+    public long getReconnectInterval() {
+        return reconnectInterval;
+    }
+
+    /** The pause after the first failed reconnect attempt, in ms. */
+    public void setReconnectInterval(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("reconnectInterval: " + millis + " (expected: >= 0 ms)");
+        }
+        this.reconnectInterval = millis;
+    }
+
+    public double getReconnectBackoff() {
+        return reconnectBackoff;
+    }
+
+    /** How much longer each pause between reconnect attempts is than the last (1.0: always the same). */
+    public void setReconnectBackoff(double multiplier) {
+        if (!(multiplier >= 1.0)) {
+            throw new IllegalArgumentException("reconnectBackoff: " + multiplier + " (expected: >= 1.0)");
+        }
+        this.reconnectBackoff = multiplier;
+    }
+
+    public long getReconnectMaxInterval() {
+        return reconnectMaxInterval;
+    }
+
+    /** The longest pause between reconnect attempts, in ms. */
+    public void setReconnectMaxInterval(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("reconnectMaxInterval: " + millis + " (expected: >= 0 ms)");
+        }
+        this.reconnectMaxInterval = millis;
+    }
+
+    public long getReconnectTimeout() {
+        return reconnectTimeout;
+    }
+
+    /** How long a connection keeps trying to reconnect before it gives up and closes, in ms. */
+    public void setReconnectTimeout(long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("reconnectTimeout: " + millis + " (expected: > 0 ms)");
+        }
+        this.reconnectTimeout = millis;
+    }
+
     @Override
     public Connection createConnection() throws JMSException {
         return createConnection(user, password);
@@ -214,7 +297,8 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
 
     /** The settings of a new connection with these credentials. */
     ConnectionSettings settings(String userName, String pass) {
-        return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout);
+        return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout,
+                new Reconnect(reconnectAttempts, reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout));
     }
 
     String user() {
@@ -283,7 +367,14 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
 
     /** Everything a connection needs, fixed when it is created. */
     record ConnectionSettings(List<Address> addresses, String user, String password, String clientId,
-                              int prefetch, int connectTimeout, int requestTimeout) {
+                              int prefetch, int connectTimeout, int requestTimeout, Reconnect reconnect) {
+    }
+
+    /** How a connection reconnects after losing its broker; {@link #enabled()} false: it does not. */
+    record Reconnect(int attempts, long interval, double backoff, long maxInterval, long timeout) implements Serializable {
+        boolean enabled() {
+            return attempts != 0;
+        }
     }
 
     static JMSRuntimeException unsupported(String what) {

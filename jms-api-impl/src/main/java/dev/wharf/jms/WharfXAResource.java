@@ -124,7 +124,7 @@ final class WharfXAResource implements XAResource {
         Frame answer;
         try {
             session.checkClosed();
-            answer = session.connection().transport().call(request, session.connection().requestTimeout(), "XA " + request.op());
+            answer = session.connection().call(request, JmsConnection.AfterFailover.FAIL, "XA " + request.op());
         } catch (JMSException e) {
             XAException x = error(XAException.XAER_RMFAIL, "XA " + request.op() + " failed: " + e.getMessage());
             x.initCause(e);

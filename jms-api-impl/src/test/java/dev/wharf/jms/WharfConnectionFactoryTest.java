@@ -42,4 +42,22 @@ class WharfConnectionFactoryTest {
             assertTrue(e.getMessage().contains("wharf://host:port"), e.getMessage());
         }
     }
+
+    @Test
+    void failoverIsOffUnlessReconnectAttemptsAreSet() {
+        assertEquals(false, new WharfConnectionFactory("wharf://a:1,b:2").settings("u", "p").reconnect().enabled());
+        WharfConnectionFactory cf = new WharfConnectionFactory("wharf://a:1,b:2?reconnectAttempts=-1&reconnectInterval=50"
+                + "&reconnectBackoff=1.5&reconnectMaxInterval=800&reconnectTimeout=9000");
+        assertEquals(new WharfConnectionFactory.Reconnect(-1, 50, 1.5, 800, 9000), cf.settings("u", "p").reconnect());
+        assertTrue(cf.settings("u", "p").reconnect().enabled());
+    }
+
+    @Test
+    void badReconnectSettingsAreRefusedWithTheRange() {
+        for (String bad : List.of("reconnectAttempts=-2", "reconnectBackoff=0.5", "reconnectTimeout=0", "reconnectInterval=-1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new WharfConnectionFactory("wharf://a:1?" + bad), bad);
+            assertTrue(e.getMessage().contains("expected"), e.getMessage());
+        }
+    }
 }

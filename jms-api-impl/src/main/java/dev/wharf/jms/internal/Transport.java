@@ -132,15 +132,17 @@ public final class Transport {
             beforeAnswer.put(id, onAnswer);
         }
         pending.put(id, future);
-        if (!channel.isActive()) {
+        if (!channel.isActive() || closing) {
             pending.remove(id);
-            future.completeExceptionally(lost());
+            beforeAnswer.remove(id);
+            future.completeExceptionally(lost(false));
             return future;
         }
         channel.writeAndFlush(new Packet(id, frame)).addListener(w -> {
             if (!w.isSuccess()) {
                 pending.remove(id);
-                future.completeExceptionally(lost());
+                beforeAnswer.remove(id);
+                future.completeExceptionally(lost(false));
             }
         });
         return future;
@@ -191,12 +193,12 @@ public final class Transport {
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private JMSException lost() {
-        return new JMSException("the connection to " + address + " is closed");
+    private JMSException lost(boolean maybeDelivered) {
+        return new ConnectionLostException("the connection to " + address + " is closed", maybeDelivered);
     }
 
     private void closed() {
-        JMSException cause = lost();
+        JMSException cause = lost(true);
         for (Long id : pending.keySet()) {
             CompletableFuture<Frame> f = pending.remove(id);
             if (f != null) {

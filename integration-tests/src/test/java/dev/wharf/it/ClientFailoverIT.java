@@ -1,0 +1,434 @@
+package dev.wharf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.jms.WharfConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.jms.TransactionRolledBackException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Clients ride through a failover: a live and a backup broker JVM share one store directory;
+ * the live one is killed with {@code destroyForcibly()} again and again while producers and
+ * consumers run, and the clients, knowing both addresses, carry on by themselves.
+ */
+@Timeout(300)
+class ClientFailoverIT {
+
+    private static final int KILLS = Integer.getInteger("wharf.failover.kills", 5);
+
+    @TempDir
+    Path data;
+
+    private static String failoverOptions() {
+        return "reconnectAttempts=-1&reconnectInterval=50&reconnectBackoff=1.5&reconnectMaxInterval=500"
+                + "&reconnectTimeout=60000&connectTimeout=2000";
+    }
+
+    @Test
+    void clientsCarryOnThroughRepeatedKillsOfTheLiveBrokerLosingAndDoublingNothing() throws Exception {
+        int[] ports = {ChildBroker.freePort(), ChildBroker.freePort()};
+        ChildBroker[] brokers = new ChildBroker[2];
+        brokers[0] = ChildBroker.start(data, ports[0]);
+        brokers[1] = ChildBroker.startUntil("waiting as backup", data, ports[1], "256m", "--role", "backup");
+        String pair = "wharf://localhost:" + ports[0] + ",localhost:" + ports[1] + "?" + failoverOptions();
+        Workload w = new Workload(pair);
+        List<Long> takeovers = new ArrayList<>();
+        try {
+            w.start();
+            int live = 0;
+            for (int kill = 1; kill <= KILLS; kill++) {
+                w.awaitProgress(400, 30);
+                int backup = 1 - live;
+                long killedAt = System.nanoTime();
+                brokers[live].kill();
+                assertTrue(brokers[backup].awaitOutput("Wharf broker started", 60), "kill " + kill
+                        + ": the backup did not take over:\n" + brokers[backup].output());
+                takeovers.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+                brokers[live].close();
+                // The killed broker comes back as the backup of the new live one.
+                brokers[live] = ChildBroker.startUntil("waiting as backup", data, ports[live], "256m", "--role", "backup");
+                live = backup;
+            }
+            w.awaitProgress(200, 30);
+            w.stopProducers();
+            w.drain(60);
+        } finally {
+            w.close();
+            for (ChildBroker b : brokers) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+        }
+        System.out.printf("[client-failover] kills %d, takeover ms %s; queue: confirmed %d, received %d (redelivered %d),"
+                        + " sends of unknown outcome %d; topic: confirmed %d, received %d; commits rolled back %d, outcome unknown %d,"
+                        + " acknowledgements lost %d%n", KILLS, takeovers, w.confirmedQueue.size(), w.receivedQueue.size(),
+                w.redeliveredQueue.get(), w.unconfirmed.get(), w.confirmedTopic.size(), w.receivedTopic.size(),
+                w.rolledBack.get(), w.outcomeUnknown.get(), w.acksLost.get());
+        assertEquals(List.of(), w.problems, "problems seen by the workload");
+        Set<String> missing = ConcurrentHashMap.newKeySet();
+        for (String p : w.confirmedQueue) {
+            if (!w.receivedQueue.containsKey(p)) {
+                missing.add(p);
+            }
+        }
+        assertEquals(Set.of(), missing, "confirmed queue messages never received");
+        Set<String> missingTopic = ConcurrentHashMap.newKeySet();
+        for (String p : w.confirmedTopic) {
+            if (!w.receivedTopic.containsKey(p)) {
+                missingTopic.add(p);
+            }
+        }
+        assertEquals(Set.of(), missingTopic, "confirmed topic messages never received by the durable subscriber");
+        assertTrue(w.confirmedQueue.size() > 1000, "the workload hardly ran: " + w.confirmedQueue.size());
+    }
+
+    /**
+     * Producers (sync, transacted) and consumers (CLIENT_ACKNOWLEDGE, transacted, durable
+     * subscriber) on one failover connection, recording what a user would check.
+     */
+    private static final class Workload implements AutoCloseable {
+        final String url;
+        final Set<String> confirmedQueue = ConcurrentHashMap.newKeySet();
+        final Set<String> confirmedTopic = ConcurrentHashMap.newKeySet();
+        final Map<String, Integer> receivedQueue = new ConcurrentHashMap<>();
+        final Map<String, Integer> receivedTopic = new ConcurrentHashMap<>();
+        /** Queue messages whose acknowledgement or commit succeeded. */
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        final AtomicInteger unconfirmed = new AtomicInteger();
+        final AtomicInteger rolledBack = new AtomicInteger();
+        final AtomicInteger outcomeUnknown = new AtomicInteger();
+        final AtomicInteger acksLost = new AtomicInteger();
+        final AtomicInteger redeliveredQueue = new AtomicInteger();
+        final AtomicBoolean producing = new AtomicBoolean(true);
+        final AtomicBoolean consuming = new AtomicBoolean(true);
+        final AtomicReference<Throwable> listenerFailure = new AtomicReference<>();
+        final List<Thread> producers = new ArrayList<>();
+        final List<Thread> consumers = new ArrayList<>();
+        Connection producerConnection;
+        Connection consumerConnection;
+
+        Workload(String url) {
+            this.url = url;
+        }
+
+        void start() throws JMSException {
+            producerConnection = new WharfConnectionFactory(url).createConnection();
+            producerConnection.setExceptionListener(listenerFailure::set);
+            consumerConnection = new WharfConnectionFactory(url + "&clientID=failover-consumers").createConnection();
+            consumerConnection.setExceptionListener(listenerFailure::set);
+            Session setup = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Topic topic = setup.createTopic("fo.topic");
+            setup.createDurableConsumer(topic, "fo-sub").close();
+            setup.close();
+            consumerConnection.start();
+
+            producers.add(thread("sync-producer", () -> {
+                Session s = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = s.createProducer(s.createQueue("fo.queue"));
+                for (int i = 0; producing.get(); i++) {
+                    String body = "sync-" + i;
+                    try {
+                        p.send(s.createTextMessage(body));
+                        confirmedQueue.add(body);
+                    } catch (JMSException e) {
+                        // A failover is the client's business: a send outside a transaction is resent.
+                        problems.add("send of " + body + " failed: " + e);
+                    }
+                }
+            }));
+            producers.add(thread("tx-producer", () -> {
+                Session s = producerConnection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer p = s.createProducer(s.createQueue("fo.queue"));
+                for (int b = 0; producing.get(); b++) {
+                    List<String> batch = new ArrayList<>();
+                    try {
+                        for (int i = 0; i < 10; i++) {
+                            String body = "tx-" + b + "-" + i;
+                            p.send(s.createTextMessage(body));
+                            batch.add(body);
+                        }
+                        s.commit();
+                        confirmedQueue.addAll(batch);
+                    } catch (TransactionRolledBackException e) {
+                        rolledBack.incrementAndGet();
+                    } catch (JMSException e) {
+                        outcomeUnknown.incrementAndGet();
+                        unconfirmed.addAndGet(batch.size());
+                    }
+                }
+            }));
+            producers.add(thread("topic-producer", () -> {
+                Session s = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = s.createProducer(s.createTopic("fo.topic"));
+                for (int i = 0; producing.get(); i++) {
+                    String body = "topic-" + i;
+                    try {
+                        p.send(s.createTextMessage(body));
+                        confirmedTopic.add(body);
+                    } catch (JMSException e) {
+                        problems.add("send of " + body + " failed: " + e);
+                    }
+                }
+            }));
+
+            consumers.add(thread("client-ack-consumer", () -> {
+                Session s = consumerConnection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                MessageConsumer c = s.createConsumer(s.createQueue("fo.queue"));
+                List<String> unacked = new ArrayList<>();
+                Message last = null;
+                while (consuming.get()) {
+                    Message m = c.receive(100);
+                    if (m != null) {
+                        queueReceived(m);
+                        unacked.add(((TextMessage) m).getText());
+                        last = m;
+                    }
+                    if (unacked.size() >= 7 || m == null && !unacked.isEmpty()) {
+                        try {
+                            last.acknowledge();
+                            acknowledged.addAll(unacked);
+                        } catch (JMSException e) {
+                            acksLost.incrementAndGet();
+                        }
+                        unacked.clear();
+                    }
+                }
+            }));
+            consumers.add(thread("tx-consumer", () -> {
+                Session s = consumerConnection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer c = s.createConsumer(s.createQueue("fo.queue"));
+                List<String> batch = new ArrayList<>();
+                while (consuming.get()) {
+                    Message m = c.receive(100);
+                    if (m != null) {
+                        queueReceived(m);
+                        batch.add(((TextMessage) m).getText());
+                    }
+                    if (batch.size() >= 5 || m == null && !batch.isEmpty()) {
+                        try {
+                            s.commit();
+                            acknowledged.addAll(batch);
+                        } catch (TransactionRolledBackException e) {
+                            rolledBack.incrementAndGet();
+                        } catch (JMSException e) {
+                            outcomeUnknown.incrementAndGet();
+                        }
+                        batch.clear();
+                    }
+                }
+            }));
+            consumers.add(thread("durable-subscriber", () -> {
+                Session s = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer c = s.createDurableConsumer(s.createTopic("fo.topic"), "fo-sub");
+                while (consuming.get()) {
+                    Message m = c.receive(100);
+                    if (m != null) {
+                        String body = ((TextMessage) m).getText();
+                        Integer before = receivedTopic.merge(body, 1, Integer::sum) - 1;
+                        if (before > 0 && !m.getJMSRedelivered()) {
+                            problems.add("topic message " + body + " came again without JMSRedelivered");
+                        }
+                    }
+                }
+            }));
+        }
+
+        private void queueReceived(Message m) throws JMSException {
+            String body = ((TextMessage) m).getText();
+            if (acknowledged.contains(body)) {
+                problems.add("queue message " + body + " came again after it was acknowledged");
+            }
+            int before = receivedQueue.merge(body, 1, Integer::sum) - 1;
+            if (m.getJMSRedelivered()) {
+                redeliveredQueue.incrementAndGet();
+            } else if (before > 0) {
+                problems.add("queue message " + body + " came again without JMSRedelivered");
+            }
+        }
+
+        interface Work {
+            void run() throws Exception;
+        }
+
+        private Thread thread(String name, Work work) {
+            Thread t = new Thread(() -> {
+                try {
+                    work.run();
+                } catch (Throwable e) {
+                    problems.add(name + " died: " + e);
+                }
+            }, name);
+            t.start();
+            return t;
+        }
+
+        /** Waits until at least {@code n} more queue messages are confirmed. */
+        void awaitProgress(int n, int seconds) throws InterruptedException {
+            int target = confirmedQueue.size() + n;
+            long deadline = System.currentTimeMillis() + seconds * 1000L;
+            while (confirmedQueue.size() < target) {
+                assertTrue(System.currentTimeMillis() < deadline, "the workload made no progress after the failover");
+                assertNull(listenerFailure.get(), "the ExceptionListener heard of a failover the client rode through");
+                Thread.sleep(20);
+            }
+        }
+
+        void stopProducers() throws InterruptedException {
+            producing.set(false);
+            for (Thread t : producers) {
+                t.join(60_000);
+            }
+        }
+
+        /** Lets the consumers run until every confirmed message came, at most {@code seconds}. */
+        void drain(int seconds) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + seconds * 1000L;
+            while (System.currentTimeMillis() < deadline && !(receivedQueue.keySet().containsAll(confirmedQueue)
+                    && receivedTopic.keySet().containsAll(confirmedTopic))) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500); // anything arriving twice now shows up
+            consuming.set(false);
+            for (Thread t : consumers) {
+                t.join(30_000);
+            }
+            assertNull(listenerFailure.get(), "the ExceptionListener heard of a failover the client rode through");
+        }
+
+        @Override
+        public void close() throws Exception {
+            producing.set(false);
+            consuming.set(false);
+            for (Thread t : producers) {
+                t.join(10_000);
+            }
+            for (Thread t : consumers) {
+                t.join(10_000);
+            }
+            for (Connection c : new Connection[] {producerConnection, consumerConnection}) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (JMSException e) {
+                        // the brokers may be gone
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void reconnectsToARestartedBrokerWithoutTellingTheExceptionListener() throws Exception {
+        int port = ChildBroker.freePort();
+        AtomicReference<JMSException> heard = new AtomicReference<>();
+        ChildBroker broker = ChildBroker.start(data, port);
+        try (Connection c = new WharfConnectionFactory(broker.url() + "?" + failoverOptions()).createConnection()) {
+            c.setExceptionListener(heard::set);
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("restart.q"));
+            MessageConsumer consumer = s.createConsumer(s.createQueue("restart.q"));
+            p.send(s.createTextMessage("before"));
+            assertEquals("before", ((TextMessage) consumer.receive(5000)).getText());
+
+            broker.kill();
+            broker.close();
+            broker = ChildBroker.start(data, port);
+
+            // The same session, producer and consumer go on against the restarted broker.
+            p.send(s.createTextMessage("after"));
+            TextMessage m = (TextMessage) consumer.receive(10_000);
+            assertNotNull(m, "the consumer was not re-created after the reconnect");
+            assertEquals("after", m.getText());
+            assertNull(consumer.receive(300), "a message came twice");
+            assertNull(heard.get(), "the ExceptionListener heard of a reconnect that succeeded");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void exceptionListenerHearsWhenReconnectingFinallyFails() throws Exception {
+        int port = ChildBroker.freePort();
+        CountDownLatch heard = new CountDownLatch(1);
+        AtomicReference<JMSException> cause = new AtomicReference<>();
+        try (ChildBroker broker = ChildBroker.start(data, port)) {
+            Connection c = new WharfConnectionFactory(broker.url()
+                    + "?reconnectAttempts=3&reconnectInterval=50&reconnectTimeout=5000&connectTimeout=500").createConnection();
+            c.setExceptionListener(e -> {
+                cause.set(e);
+                heard.countDown();
+            });
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("gone.q"));
+            broker.kill();
+            assertTrue(heard.await(20, TimeUnit.SECONDS), "the ExceptionListener never heard that reconnecting failed");
+            assertTrue(cause.get().getMessage().contains("could not reconnect"), cause.get().getMessage());
+            JMSException e = org.junit.jupiter.api.Assertions.assertThrows(JMSException.class,
+                    () -> p.send(s.createTextMessage("x")));
+            assertTrue(e.getMessage().contains("lost") || e.getMessage().contains("closed"), e.getMessage());
+            c.close();
+        }
+    }
+
+    @Test
+    void transactionOpenAtTheFailoverFailsItsCommitAndItsMessagesComeBackRedelivered() throws Exception {
+        int port = ChildBroker.freePort();
+        ChildBroker broker = ChildBroker.start(data, port);
+        try (Connection c = new WharfConnectionFactory(broker.url() + "?" + failoverOptions()).createConnection()) {
+            c.start();
+            Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = plain.createProducer(plain.createQueue("tx.q"));
+            p.send(plain.createTextMessage("m1"));
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = tx.createConsumer(tx.createQueue("tx.q"));
+            MessageProducer txProducer = tx.createProducer(tx.createQueue("tx.out"));
+            Message first = consumer.receive(5000);
+            assertEquals("m1", ((TextMessage) first).getText());
+            assertTrue(!first.getJMSRedelivered());
+            txProducer.send(tx.createTextMessage("sent in the doomed transaction"));
+
+            broker.kill();
+            broker.close();
+            broker = ChildBroker.start(data, port);
+
+            org.junit.jupiter.api.Assertions.assertThrows(TransactionRolledBackException.class, tx::commit);
+            Message again = consumer.receive(10_000);
+            assertNotNull(again, "the message consumed in the lost transaction did not come back");
+            assertEquals("m1", ((TextMessage) again).getText());
+            assertTrue(again.getJMSRedelivered(), "a message the application saw before the failover must be marked redelivered");
+            tx.commit();
+            MessageConsumer out = plain.createConsumer(plain.createQueue("tx.out"));
+            assertNull(out.receive(500), "a send of the rolled-back transaction arrived");
+        } finally {
+            broker.close();
+        }
+    }
+}
