@@ -51,10 +51,33 @@ class ClientFailoverIT {
 
     @Test
     void clientsCarryOnThroughRepeatedKillsOfTheLiveBrokerLosingAndDoublingNothing() throws Exception {
+        runPair("file journal", data, data);
+    }
+
+    /** The same with the store in an H2 database in server mode, the lease row as the lock. */
+    @Test
+    void clientsCarryOnThroughRepeatedKillsOfTheLiveBrokerOnASharedJdbcStore() throws Exception {
+        org.h2.tools.Server h2 = org.h2.tools.Server.createTcpServer("-tcpPort", String.valueOf(ChildBroker.freePort()), "-baseDir", data.resolve("h2").toString(),
+                "-ifNotExists").start();
+        try {
+            String config = "jdbc.url=jdbc:h2:tcp://localhost:" + h2.getPort() + "/wharf\n" + "jdbc.lease.ttl.ms=1000\n";
+            Path configFile = data.resolve("jdbc-pair.properties");
+            java.nio.file.Files.writeString(configFile, config);
+            // Each broker has its own data directory (page files); the store is the database.
+            java.nio.file.Files.createDirectories(data.resolve("a"));
+            java.nio.file.Files.createDirectories(data.resolve("b"));
+            runPair("JDBC lease", data.resolve("a"), data.resolve("b"), "--config", configFile.toString());
+        } finally {
+            h2.stop();
+        }
+    }
+
+    private void runPair(String store, Path dataA, Path dataB, String... moreArgs) throws Exception {
         int[] ports = {ChildBroker.freePort(), ChildBroker.freePort()};
+        Path[] dirs = {dataA, dataB};
         ChildBroker[] brokers = new ChildBroker[2];
-        brokers[0] = ChildBroker.start(data, ports[0]);
-        brokers[1] = ChildBroker.startUntil("waiting as backup", data, ports[1], "256m", "--role", "backup");
+        brokers[0] = ChildBroker.start(dataA, ports[0], "256m", moreArgs);
+        brokers[1] = ChildBroker.startUntil("waiting as backup", dataB, ports[1], "256m", backupArgs(moreArgs));
         String pair = "wharf://localhost:" + ports[0] + ",localhost:" + ports[1] + "?" + failoverOptions();
         Workload w = new Workload(pair);
         List<Long> takeovers = new ArrayList<>();
@@ -71,7 +94,7 @@ class ClientFailoverIT {
                 takeovers.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
                 brokers[live].close();
                 // The killed broker comes back as the backup of the new live one.
-                brokers[live] = ChildBroker.startUntil("waiting as backup", data, ports[live], "256m", "--role", "backup");
+                brokers[live] = ChildBroker.startUntil("waiting as backup", dirs[live], ports[live], "256m", backupArgs(moreArgs));
                 live = backup;
             }
             w.awaitProgress(200, 30);
@@ -85,9 +108,9 @@ class ClientFailoverIT {
                 }
             }
         }
-        System.out.printf("[client-failover] kills %d, takeover ms %s; queue: confirmed %d, received %d (redelivered %d),"
+        System.out.printf("[client-failover] %s: kills %d, takeover ms %s; queue: confirmed %d, received %d (redelivered %d),"
                         + " sends of unknown outcome %d; topic: confirmed %d, received %d; commits rolled back %d, outcome unknown %d,"
-                        + " acknowledgements lost %d%n", KILLS, takeovers, w.confirmedQueue.size(), w.receivedQueue.size(),
+                        + " acknowledgements lost %d%n", store, KILLS, takeovers, w.confirmedQueue.size(), w.receivedQueue.size(),
                 w.redeliveredQueue.get(), w.unconfirmed.get(), w.confirmedTopic.size(), w.receivedTopic.size(),
                 w.rolledBack.get(), w.outcomeUnknown.get(), w.acksLost.get());
         assertEquals(List.of(), w.problems, "problems seen by the workload");
@@ -106,6 +129,13 @@ class ClientFailoverIT {
         }
         assertEquals(Set.of(), missingTopic, "confirmed topic messages never received by the durable subscriber");
         assertTrue(w.confirmedQueue.size() > 1000, "the workload hardly ran: " + w.confirmedQueue.size());
+    }
+
+    private static String[] backupArgs(String... moreArgs) {
+        List<String> args = new ArrayList<>(List.of(moreArgs));
+        args.add("--role");
+        args.add("backup");
+        return args.toArray(new String[0]);
     }
 
     /**
@@ -429,6 +459,55 @@ class ClientFailoverIT {
             assertNull(out.receive(500), "a send of the rolled-back transaction arrived");
         } finally {
             broker.close();
+        }
+    }
+
+    @Test
+    void failbackHandsTheStoreBackToTheOriginalLiveBrokerAndClientsFollow() throws Exception {
+        Path config = data.resolve("failback.properties");
+        java.nio.file.Files.writeString(config, "ha.failback = true\n");
+        int livePort = ChildBroker.freePort();
+        int backupPort = ChildBroker.freePort();
+        AtomicReference<JMSException> heard = new AtomicReference<>();
+        ChildBroker live = ChildBroker.start(data, livePort, "256m", "--config", config.toString());
+        ChildBroker backup = ChildBroker.startUntil("waiting as backup", data, backupPort, "256m", "--config", config.toString(),
+                "--role", "backup");
+        ChildBroker original = null;
+        String pair = "wharf://localhost:" + livePort + ",localhost:" + backupPort + "?" + failoverOptions();
+        try (Connection c = new WharfConnectionFactory(pair).createConnection()) {
+            c.setExceptionListener(heard::set);
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("fb.q"));
+            MessageConsumer consumer = s.createConsumer(s.createQueue("fb.q"));
+            p.send(s.createTextMessage("on the live broker"));
+            assertEquals("on the live broker", ((TextMessage) consumer.receive(5000)).getText());
+
+            live.kill();
+            assertTrue(backup.awaitOutput("Wharf broker started", 30), backup.output());
+            p.send(s.createTextMessage("on the backup"));
+            assertEquals("on the backup", ((TextMessage) consumer.receive(10_000)).getText());
+            p.send(s.createTextMessage("left on the backup"));
+
+            // The original live broker comes back, asks for its store, and the backup hands it over.
+            live.close();
+            original = ChildBroker.start(data, livePort, "256m", "--config", config.toString());
+            assertTrue(backup.awaitOutput("waiting as backup again", 30), "the backup did not hand over:\n" + backup.output());
+            assertTrue(backup.isAlive(), "after handing over, the backup waits again");
+
+            TextMessage left = (TextMessage) consumer.receive(10_000);
+            assertNotNull(left, "the message left on the backup was lost in the failback");
+            assertEquals("left on the backup", left.getText());
+            p.send(s.createTextMessage("back on the original"));
+            assertEquals("back on the original", ((TextMessage) consumer.receive(10_000)).getText());
+            assertNull(consumer.receive(300), "a message came twice");
+            assertNull(heard.get(), "the ExceptionListener heard of a failback the client rode through");
+        } finally {
+            backup.close();
+            live.close();
+            if (original != null) {
+                original.close();
+            }
         }
     }
 }

@@ -34,6 +34,9 @@ import java.util.Set;
  *                                       renewal; a broker that loses it stops serving at once
  * ha.role                   live        live: refuse a store another broker holds; backup (or
  *                                       auto): wait for its lock, then take over (shared store)
+ * ha.failback               false       true (file journal, both brokers): a live broker that finds
+ *                                       its backup serving asks for the store back and waits; the
+ *                                       backup hands it over on a clean shutdown and waits again
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
  * </pre>
  * {@code PATTERN} is an address (queue or topic name) or a wildcard pattern ({@code #}: any
@@ -44,7 +47,7 @@ import java.util.Set;
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
                            List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings,
-                           Role role, long jdbcLeaseTtlMillis) {
+                           Role role, long jdbcLeaseTtlMillis, boolean failback) {
 
     /** What a broker does when another broker holds its store (a shared-store failover pair). */
     public enum Role {
@@ -64,7 +67,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
             "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role",
-            "jdbc.lease.ttl.ms");
+            "jdbc.lease.ttl.ms", "ha.failback");
 
     private static final String ADDRESS_PREFIX = "address.";
 
@@ -85,6 +88,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
         Objects.requireNonNull(role, "role");
+        if (failback && jdbcUrl != null) {
+            throw new ConfigException("ha.failback: works with the shared file journal only for now; remove it or the jdbc.url");
+        }
         if (jdbcLeaseTtlMillis < 300) {
             throw new ConfigException("jdbc.lease.ttl.ms: " + jdbcLeaseTtlMillis + " (expected: >= 300)");
         }
@@ -95,7 +101,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
-                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000);
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000, false);
     }
 
     /**
@@ -178,6 +184,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         if ((v = value(p, "ha.role")) != null) {
             c = c.withRole(Role.parse("ha.role", v));
         }
+        if ((v = value(p, "ha.failback")) != null) {
+            c = c.withFailback(parseBoolean("ha.failback", v));
+        }
         return c;
     }
 
@@ -221,70 +230,77 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         return out;
     }
 
+    public BrokerConfig withFailback(boolean newFailback) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
+                newFailback);
+    }
+
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis, failback);
     }
 
     /** @param byPattern settings by address pattern, replacing the current ones */
     public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis, failback);
     }
 
     public BrokerConfig withRole(Role newRole) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole, jdbcLeaseTtlMillis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole, jdbcLeaseTtlMillis,
+                failback);
     }
 
     public BrokerConfig withJdbcLeaseTtlMillis(long millis) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis, failback);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

@@ -51,6 +51,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     private volatile java.time.Instant liveSince;
     /** A backup waits for the store's lock as long as it runs. */
     private static final java.time.Duration BACKUP_LOCK_WAIT = java.time.Duration.ofDays(3650);
+    /** The file a live broker with failback writes in the shared data directory to ask for its store back. */
+    public static final String FAILBACK_REQUEST = "failback-request";
+    /** True once this broker handed its store back to the original live one; false if it closed otherwise. */
+    private final java.util.concurrent.CompletableFuture<Boolean> handedOver = new java.util.concurrent.CompletableFuture<>();
+    private volatile Thread failbackWatcher;
+    private volatile boolean handingOver;
     /** Size at which a new page file is started. */
     private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
@@ -92,15 +98,30 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             UserStore users = loadUsers();
             boolean backup = config.role() == BrokerConfig.Role.BACKUP;
-            store = customJournal != null ? JournalFactory.wrap(customJournal)
-                    : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
-                            backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO,
-                            java.time.Duration.ofMillis(config.jdbcLeaseTtlMillis()), this::storeLost);
             if (backup) {
                 LOG.info("Wharf broker {} is a backup: waiting for the lock of its store ({}) held by the live broker",
                         config.brokerName(), config.storeDescription());
             }
-            JournalStore.Recovered recovered = store.open();
+            JournalStore.Recovered opened;
+            store = openStore(backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO);
+            try {
+                opened = store.open();
+            } catch (dev.wharf.journal.JournalLockedException e) {
+                if (backup || !config.failback() || customJournal != null) {
+                    throw e;
+                }
+                // Failback: the backup is serving our store. Ask for it back and wait for its lock.
+                store = null;
+                java.nio.file.Files.writeString(failbackRequest(), "requested by " + config.brokerName() + " at "
+                        + java.time.Instant.now() + "\n");
+                LOG.warn("Wharf broker {} finds its store held by its backup: asked for it back (failback), waiting for"
+                        + " the backup to hand it over", config.brokerName());
+                store = openStore(BACKUP_LOCK_WAIT);
+                opened = store.open();
+            }
+            JournalStore.Recovered recovered = opened;
+            // Whoever holds the store now answered any failback request there was.
+            java.nio.file.Files.deleteIfExists(failbackRequest());
             liveSince = java.time.Instant.now();
             if (backup) {
                 LOG.warn("Wharf broker {} took over the store at {} and is now live", config.brokerName(), liveSince);
@@ -122,6 +143,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {})", config.brokerName(),
                     config.host(), boundPort, config.dataDirectory().toAbsolutePath(), config.storeDescription(),
                     users == null ? "off" : users.size() + " users");
+            if (backup && config.failback() && customJournal == null) {
+                startFailbackWatcher();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdown();
@@ -134,6 +158,51 @@ public final class EmbeddedBroker implements AutoCloseable {
             shutdown();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
         }
+    }
+
+    private dev.wharf.server.internal.store.JournalStore openStore(java.time.Duration lockWait) {
+        return customJournal != null ? JournalFactory.wrap(customJournal)
+                : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
+                        lockWait, java.time.Duration.ofMillis(config.jdbcLeaseTtlMillis()), this::storeLost);
+    }
+
+    private java.nio.file.Path failbackRequest() {
+        return config.dataDirectory().resolve(FAILBACK_REQUEST);
+    }
+
+    /**
+     * A backup that took over watches for the original live broker's failback request; when it
+     * comes, it hands the store over: a clean shutdown, which releases the lock.
+     */
+    private void startFailbackWatcher() {
+        Thread t = new Thread(() -> {
+            while (state == State.STARTED) {
+                if (java.nio.file.Files.exists(failbackRequest())) {
+                    LOG.warn("Wharf broker {}: the original live broker asked for the store back (failback); handing it"
+                            + " over", config.brokerName());
+                    handingOver = true;
+                    close();
+                    handedOver.complete(true);
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "wharf-failback-watch");
+        t.setDaemon(true);
+        failbackWatcher = t;
+        t.start();
+    }
+
+    /**
+     * Completes with true when this broker (a backup that took over, with {@code ha.failback})
+     * handed its store back to the original live broker, or with false when it closed otherwise.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> handedOver() {
+        return handedOver;
     }
 
     private UserStore loadUsers() {
@@ -254,6 +323,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         shutdown();
         if (wasStarted) {
             LOG.info("Wharf broker {} stopped", config.brokerName());
+        }
+        Thread watcher = failbackWatcher;
+        if (watcher != null && watcher != Thread.currentThread()) {
+            watcher.interrupt();
+        }
+        if (!handingOver) {
+            handedOver.complete(false);
         }
     }
 

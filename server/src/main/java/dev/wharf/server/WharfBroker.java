@@ -74,11 +74,47 @@ public final class WharfBroker {
             err.println("error: cannot start the broker: " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "wharf-shutdown"));
+        java.util.concurrent.atomic.AtomicReference<EmbeddedBroker> current = new java.util.concurrent.atomic.AtomicReference<>(broker);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> current.get().close(), "wharf-shutdown"));
+        printStarted(out, config, broker);
+        // Failback: a backup that handed the store back to the original live broker waits as backup again.
+        while (config.failback() && config.role() == BrokerConfig.Role.BACKUP && broker.handedOver().join()) {
+            awaitFailbackTaken(config);
+            broker = EmbeddedBroker.of(config);
+            current.set(broker);
+            out.println("Wharf broker handed the store back and is waiting as backup again for the store at "
+                    + config.dataDirectory() + " (" + config.storeDescription() + ")");
+            out.flush();
+            try {
+                broker.start();
+            } catch (RuntimeException e) {
+                err.println("error: cannot start the broker again as backup: " + e.getMessage());
+                return 1;
+            }
+            printStarted(out, config, broker);
+        }
+        return -1;
+    }
+
+    private static void printStarted(PrintStream out, BrokerConfig config, EmbeddedBroker broker) {
         out.println("Wharf broker started on wharf://" + config.host() + ":" + broker.port() + " (data: "
                 + config.dataDirectory() + ", store: " + config.storeDescription() + ", role: "
                 + (config.role() == BrokerConfig.Role.BACKUP ? "backup, live since " + broker.liveSince() : "live") + ")");
-        return -1;
+        out.flush();
+    }
+
+    /** After a handover: waits (at most 30 s) until the original live broker took the store and cleared its request. */
+    private static void awaitFailbackTaken(BrokerConfig config) {
+        Path request = config.dataDirectory().resolve(EmbeddedBroker.FAILBACK_REQUEST);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (java.nio.file.Files.exists(request) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Parses the arguments: the config file first (wherever it is given), then the options over it. */
