@@ -466,12 +466,32 @@ class ClientFailoverIT {
     void failbackHandsTheStoreBackToTheOriginalLiveBrokerAndClientsFollow() throws Exception {
         Path config = data.resolve("failback.properties");
         java.nio.file.Files.writeString(config, "ha.failback = true\n");
+        failback(data, data, config);
+    }
+
+    @Test
+    void failbackWorksOnASharedJdbcStoreToo() throws Exception {
+        org.h2.tools.Server h2 = org.h2.tools.Server.createTcpServer("-tcpPort", String.valueOf(ChildBroker.freePort()),
+                "-baseDir", data.resolve("h2").toString(), "-ifNotExists").start();
+        try {
+            Path config = data.resolve("failback-jdbc.properties");
+            java.nio.file.Files.writeString(config, "ha.failback = true\njdbc.url=jdbc:h2:tcp://localhost:" + h2.getPort()
+                    + "/wharf\njdbc.lease.ttl.ms=1000\n");
+            java.nio.file.Files.createDirectories(data.resolve("a"));
+            java.nio.file.Files.createDirectories(data.resolve("b"));
+            failback(data.resolve("a"), data.resolve("b"), config);
+        } finally {
+            h2.stop();
+        }
+    }
+
+    private void failback(Path liveData, Path backupData, Path config) throws Exception {
         int livePort = ChildBroker.freePort();
         int backupPort = ChildBroker.freePort();
         AtomicReference<JMSException> heard = new AtomicReference<>();
-        ChildBroker live = ChildBroker.start(data, livePort, "256m", "--config", config.toString());
-        ChildBroker backup = ChildBroker.startUntil("waiting as backup", data, backupPort, "256m", "--config", config.toString(),
-                "--role", "backup");
+        ChildBroker live = ChildBroker.start(liveData, livePort, "256m", "--config", config.toString());
+        ChildBroker backup = ChildBroker.startUntil("waiting as backup", backupData, backupPort, "256m", "--config",
+                config.toString(), "--role", "backup");
         ChildBroker original = null;
         String pair = "wharf://localhost:" + livePort + ",localhost:" + backupPort + "?" + failoverOptions();
         try (Connection c = new WharfConnectionFactory(pair).createConnection()) {
@@ -491,7 +511,7 @@ class ClientFailoverIT {
 
             // The original live broker comes back, asks for its store, and the backup hands it over.
             live.close();
-            original = ChildBroker.start(data, livePort, "256m", "--config", config.toString());
+            original = ChildBroker.start(liveData, livePort, "256m", "--config", config.toString());
             assertTrue(backup.awaitOutput("waiting as backup again", 30), "the backup did not hand over:\n" + backup.output());
             assertTrue(backup.isAlive(), "after handing over, the backup waits again");
 

@@ -34,7 +34,7 @@ import java.util.Set;
  *                                       renewal; a broker that loses it stops serving at once
  * ha.role                   live        live: refuse a store another broker holds; backup (or
  *                                       auto): wait for its lock, then take over (shared store)
- * ha.failback               false       true (file journal, both brokers): a live broker that finds
+ * ha.failback               false       true (on both brokers of a pair): a live broker that finds
  *                                       its backup serving asks for the store back and waits; the
  *                                       backup hands it over on a clean shutdown and waits again
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
@@ -88,9 +88,6 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
         Objects.requireNonNull(role, "role");
-        if (failback && jdbcUrl != null) {
-            throw new ConfigException("ha.failback: works with the shared file journal only for now; remove it or the jdbc.url");
-        }
         if (jdbcLeaseTtlMillis < 300) {
             throw new ConfigException("jdbc.lease.ttl.ms: " + jdbcLeaseTtlMillis + " (expected: >= 300)");
         }

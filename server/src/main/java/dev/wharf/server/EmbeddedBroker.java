@@ -51,12 +51,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     private volatile java.time.Instant liveSince;
     /** A backup waits for the store's lock as long as it runs. */
     private static final java.time.Duration BACKUP_LOCK_WAIT = java.time.Duration.ofDays(3650);
-    /** The file a live broker with failback writes in the shared data directory to ask for its store back. */
-    public static final String FAILBACK_REQUEST = "failback-request";
     /** True once this broker handed its store back to the original live one; false if it closed otherwise. */
     private final java.util.concurrent.CompletableFuture<Boolean> handedOver = new java.util.concurrent.CompletableFuture<>();
     private volatile Thread failbackWatcher;
     private volatile boolean handingOver;
+    private volatile javax.management.ObjectName mbeanName;
     /** Size at which a new page file is started. */
     private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
@@ -112,8 +111,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 }
                 // Failback: the backup is serving our store. Ask for it back and wait for its lock.
                 store = null;
-                java.nio.file.Files.writeString(failbackRequest(), "requested by " + config.brokerName() + " at "
-                        + java.time.Instant.now() + "\n");
+                failbackRequests().request(config.brokerName());
                 LOG.warn("Wharf broker {} finds its store held by its backup: asked for it back (failback), waiting for"
                         + " the backup to hand it over", config.brokerName());
                 store = openStore(BACKUP_LOCK_WAIT);
@@ -121,7 +119,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             JournalStore.Recovered recovered = opened;
             // Whoever holds the store now answered any failback request there was.
-            java.nio.file.Files.deleteIfExists(failbackRequest());
+            if (config.failback() && customJournal == null) {
+                failbackRequests().clear();
+            }
             liveSince = java.time.Instant.now();
             if (backup) {
                 LOG.warn("Wharf broker {} took over the store at {} and is now live", config.brokerName(), liveSince);
@@ -146,6 +146,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (backup && config.failback() && customJournal == null) {
                 startFailbackWatcher();
             }
+            registerStatus(backup);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdown();
@@ -160,14 +161,79 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /** Publishes the broker's role and takeover time over JMX; a failure to do so is only logged. */
+    private void registerStatus(boolean tookOver) {
+        java.time.Instant since = liveSince;
+        int port = boundPort;
+        BrokerStatusMXBean status = new BrokerStatusMXBean() {
+            @Override
+            public String getRole() {
+                return tookOver ? "backup" : "live";
+            }
+
+            @Override
+            public boolean isLive() {
+                return state == State.STARTED;
+            }
+
+            @Override
+            public String getLiveSince() {
+                return since.toString();
+            }
+
+            @Override
+            public String getLastTakeover() {
+                return tookOver ? since.toString() : null;
+            }
+
+            @Override
+            public int getPort() {
+                return port;
+            }
+
+            @Override
+            public String getStore() {
+                return config.storeDescription();
+            }
+        };
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName("dev.wharf:type=Broker,name="
+                    + javax.management.ObjectName.quote(config.brokerName()) + ",port=" + port);
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                    new javax.management.StandardMBean(status, BrokerStatusMXBean.class, true), name);
+            mbeanName = name;
+        } catch (javax.management.JMException | RuntimeException e) {
+            LOG.warn("Wharf broker {}: cannot publish its status over JMX: {}", config.brokerName(), e.toString());
+        }
+    }
+
+    private void unregisterStatus() {
+        javax.management.ObjectName name = mbeanName;
+        if (name != null) {
+            mbeanName = null;
+            try {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (javax.management.JMException e) {
+                LOG.debug("unregistering {} failed: {}", name, e.toString());
+            }
+        }
+    }
+
+    /** The JMX name of this broker's {@link BrokerStatusMXBean}, or null when it is not serving. */
+    public javax.management.ObjectName statusName() {
+        return mbeanName;
+    }
+
     private dev.wharf.server.internal.store.JournalStore openStore(java.time.Duration lockWait) {
         return customJournal != null ? JournalFactory.wrap(customJournal)
                 : JournalFactory.create(config.dataDirectory(), config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
                         lockWait, java.time.Duration.ofMillis(config.jdbcLeaseTtlMillis()), this::storeLost);
     }
 
-    private java.nio.file.Path failbackRequest() {
-        return config.dataDirectory().resolve(FAILBACK_REQUEST);
+    /** Where the pair's failback request is kept, beside the shared store. */
+    dev.wharf.server.internal.store.FailbackRequests failbackRequests() {
+        return dev.wharf.server.internal.store.FailbackRequests.forStore(config.dataDirectory(), config.jdbcUrl(),
+                config.jdbcUser(), config.jdbcPassword());
     }
 
     /**
@@ -177,7 +243,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private void startFailbackWatcher() {
         Thread t = new Thread(() -> {
             while (state == State.STARTED) {
-                if (java.nio.file.Files.exists(failbackRequest())) {
+                if (failbackRequests().pending()) {
                     LOG.warn("Wharf broker {}: the original live broker asked for the store back (failback); handing it"
                             + " over", config.brokerName());
                     handingOver = true;
@@ -320,6 +386,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         boolean wasStarted = state == State.STARTED;
         state = State.CLOSED;
+        unregisterStatus();
         shutdown();
         if (wasStarted) {
             LOG.info("Wharf broker {} stopped", config.brokerName());

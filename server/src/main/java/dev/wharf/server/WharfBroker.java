@@ -79,7 +79,7 @@ public final class WharfBroker {
         printStarted(out, config, broker);
         // Failback: a backup that handed the store back to the original live broker waits as backup again.
         while (config.failback() && config.role() == BrokerConfig.Role.BACKUP && broker.handedOver().join()) {
-            awaitFailbackTaken(config);
+            awaitFailbackTaken(broker);
             broker = EmbeddedBroker.of(config);
             current.set(broker);
             out.println("Wharf broker handed the store back and is waiting as backup again for the store at "
@@ -104,10 +104,10 @@ public final class WharfBroker {
     }
 
     /** After a handover: waits (at most 30 s) until the original live broker took the store and cleared its request. */
-    private static void awaitFailbackTaken(BrokerConfig config) {
-        Path request = config.dataDirectory().resolve(EmbeddedBroker.FAILBACK_REQUEST);
+    private static void awaitFailbackTaken(EmbeddedBroker handedOver) {
+        dev.wharf.server.internal.store.FailbackRequests request = handedOver.failbackRequests();
         long deadline = System.currentTimeMillis() + 30_000;
-        while (java.nio.file.Files.exists(request) && System.currentTimeMillis() < deadline) {
+        while (request.pending() && System.currentTimeMillis() < deadline) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

@@ -180,4 +180,26 @@ class EmbeddedBrokerTest {
             }
         }
     }
+
+    @Test
+    void publishesItsRoleAndTakeoverTimeOverJmxWhileItServes() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name;
+        try (EmbeddedBroker live = EmbeddedBroker.builder().dataDirectory(data.resolve("live")).host("localhost").port(0).build()) {
+            live.start();
+            name = live.statusName();
+            assertEquals("live", jmx.getAttribute(name, "Role"));
+            assertEquals(true, jmx.getAttribute(name, "Live"));
+            assertEquals(null, jmx.getAttribute(name, "LastTakeover"));
+            assertEquals(live.port(), jmx.getAttribute(name, "Port"));
+        }
+        assertTrue(!jmx.isRegistered(name), "a closed broker is no longer published");
+        BrokerConfig backupConfig = BrokerConfig.defaults().withDataDirectory(data.resolve("backup")).withHost("localhost")
+                .withPort(0).withRole(BrokerConfig.Role.BACKUP);
+        try (EmbeddedBroker backup = EmbeddedBroker.of(backupConfig)) {
+            backup.start(); // nobody holds the store: it takes over at once
+            assertEquals("backup", jmx.getAttribute(backup.statusName(), "Role"));
+            assertEquals(backup.liveSince().toString(), jmx.getAttribute(backup.statusName(), "LastTakeover"));
+        }
+    }
 }
