@@ -98,4 +98,56 @@ class PagingIT {
             assertTrue(pageFiles(data.resolve("paging")) <= 1, "drained page files are deleted");
         }
     }
+
+    /** The load tool's non-persistent workload in small: a fire-and-forget flood paged while a consumer drains it. */
+    @Test
+    void nonPersistentFloodPagedWhileConsumedArrivesWhole() throws Exception {
+        Path config = dir.resolve("np.properties");
+        Files.write(config, List.of("address.np.#.max-size-bytes = " + (1 << 20)));
+        int port = ChildBroker.freePort();
+        int count = Integer.getInteger("np.count", 60_000);
+        try (ChildBroker broker = ChildBroker.start(dir.resolve("np-data"), port, "256m", "--config", config.toString());
+             Connection pc = new WharfConnectionFactory(broker.url()).createConnection();
+             Connection cc = new WharfConnectionFactory(broker.url()).createConnection()) {
+            cc.start();
+            Session cs = cc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = cs.createConsumer(cs.createQueue("np.flood"));
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.BitSet seen = new java.util.BitSet();
+            Thread t = new Thread(() -> {
+                try {
+                    while (received.get() < count) {
+                        jakarta.jms.Message m = consumer.receive(20_000);
+                        if (m == null) {
+                            return;
+                        }
+                        synchronized (seen) {
+                            seen.set(m.getIntProperty("seq"));
+                        }
+                        received.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.start();
+            Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = ps.createProducer(ps.createQueue("np.flood"));
+            p.setDeliveryMode(jakarta.jms.DeliveryMode.NON_PERSISTENT);
+            byte[] body = new byte[1024];
+            for (int i = 0; i < count; i++) {
+                BytesMessage m = ps.createBytesMessage();
+                m.writeBytes(body);
+                m.setIntProperty("seq", i);
+                p.send(m);
+            }
+            t.join(120_000);
+            String out = broker.output();
+            synchronized (seen) {
+                assertEquals(count, received.get(), "missing: " + seen.nextClearBit(0) + " and " + (count - seen.cardinality() - 1)
+                        + " more; page files " + pageBytes(dir.resolve("np-data").resolve("paging")) + "; broker said:\n"
+                        + out.substring(Math.max(0, out.length() - 4000)));
+            }
+        }
+    }
 }

@@ -83,6 +83,7 @@ public final class LoadTool implements Callable<Integer> {
         String runId = Instant.now().toString().replace(':', '-');
         Path runDir = dir.resolve(runId);
         List<Result> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
 
         System.out.println("[load] raw disk baseline in " + runDir.toAbsolutePath());
         results.add(RawDisk.run(runDir, settings));
@@ -98,19 +99,28 @@ public final class LoadTool implements Callable<Integer> {
             }
             try (running) {
                 for (Workload w : chosenWorkloads) {
-                    Result r = w.run(p.label, running.factory(), settings, System.out::println);
-                    System.out.println(line(r));
-                    results.add(r);
+                    try {
+                        Result r = w.run(p.label, running.factory(), settings, System.out::println);
+                        System.out.println(line(r));
+                        results.add(r);
+                    } catch (Exception e) {
+                        // One failed workload (a lost message, a broker error) is a finding: report it, go on.
+                        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                        String failure = p.label + " " + w.name + " FAILED: " + cause;
+                        System.out.println("[load] " + failure);
+                        failures.add(failure);
+                    }
                 }
             }
         }
         System.out.println();
         System.out.print(report(results, chosen));
+        failures.forEach(f -> System.out.println("[load] " + f));
         Path json = dir.resolve("results.json");
         Files.createDirectories(dir);
         Files.writeString(json, json(runId, settings, results), StandardCharsets.UTF_8);
         System.out.println("[load] results written to " + json.toAbsolutePath());
-        return 0;
+        return failures.isEmpty() ? 0 : 3;
     }
 
     static String line(Result r) {
