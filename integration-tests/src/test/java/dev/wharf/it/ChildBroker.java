@@ -108,8 +108,31 @@ final class ChildBroker implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): its sockets stay open and its host answers TCP, but it says
+     * nothing, like a broker whose host hangs or whose network drops packets without a reset.
+     */
+    void suspend() throws Exception {
+        signal("STOP");
+    }
+
+    /** Undoes {@link #suspend()} (SIGCONT). */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws Exception {
+        if (process.isAlive()) {
+            resume(); // a suspended JVM does not act on SIGTERM
+        }
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -145,7 +145,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         JMSException failure = null;
         for (WharfConnectionFactory.Address a : settings.addresses()) {
             try {
-                transport = Transport.connect(a.host(), a.port(), settings.connectTimeout());
+                transport = Transport.connect(a.host(), a.port(), settings.connectTimeout(), settings.heartbeat());
                 break;
             } catch (JMSException e) {
                 failure = failure == null ? e : failure;
@@ -167,7 +167,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         ConnectedFrame connected;
         try {
             connected = (ConnectedFrame) transport.call(new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT,
-                    settings.user(), settings.password(), settings.clientId()), settings.requestTimeout(), "CONNECT");
+                    settings.user(), settings.password(), settings.clientId(), settings.heartbeat().ttlMillis()), settings.requestTimeout(),
+                    "CONNECT");
         } catch (JMSException | RuntimeException e) {
             transport.close();
             throw e;
@@ -806,11 +807,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                 }
                 Transport t = null;
                 try {
-                    t = Transport.connect(a.host(), a.port(), settings.connectTimeout());
+                    t = Transport.connect(a.host(), a.port(), settings.connectTimeout(), settings.heartbeat());
                     Link next = new Link(t, generation);
                     t.setListener(new Events(next));
                     ConnectedFrame connected = (ConnectedFrame) t.call(new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT,
-                            settings.user(), settings.password(), clientId), settings.requestTimeout(), "CONNECT");
+                            settings.user(), settings.password(), clientId, settings.heartbeat().ttlMillis()), settings.requestTimeout(),
+                            "CONNECT");
                     CompletableFuture<Void> waiting;
                     synchronized (stateLock) {
                         restore(t);

@@ -1,5 +1,6 @@
 package dev.wharf.jms;
 
+import dev.wharf.jms.internal.Transport;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
@@ -63,6 +64,9 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     private double reconnectBackoff = 2.0;
     private long reconnectMaxInterval = 5_000;
     private long reconnectTimeout = 60_000;
+    private int heartbeatInterval = 10_000;
+    /** -1: three heartbeat intervals. */
+    private int connectionTtl = -1;
 
     public WharfConnectionFactory() {
         this(DEFAULT_URL);
@@ -154,9 +158,12 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
                 case "reconnectBackoff" -> setReconnectBackoff(Double.parseDouble(value));
                 case "reconnectMaxInterval" -> setReconnectMaxInterval(Long.parseLong(value));
                 case "reconnectTimeout" -> setReconnectTimeout(Long.parseLong(value));
+                case "heartbeatInterval" -> setHeartbeatInterval(Integer.parseInt(value));
+                case "connectionTtl" -> setConnectionTtl(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("unknown option '" + key + "' in URL '" + url
                         + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout, reconnectAttempts,"
-                        + " reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout)");
+                        + " reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout, heartbeatInterval,"
+                        + " connectionTtl)");
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option '" + key + "' in URL '" + url + "' is not a number: '" + value + "'", e);
@@ -285,6 +292,39 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         this.reconnectTimeout = millis;
     }
 
+    public int getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /**
+     * How often, in ms, a connection that has heard nothing from its broker (or said nothing to
+     * it) pings it; 0 turns keep-alive off, both ways. Default 10 000.
+     */
+    public void setHeartbeatInterval(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("heartbeatInterval: " + millis + " (expected: >= 0 ms; 0 turns it off)");
+        }
+        this.heartbeatInterval = millis;
+    }
+
+    /** The connection TTL in ms: set, or three heartbeat intervals. */
+    public int getConnectionTtl() {
+        return connectionTtl >= 0 ? connectionTtl : (int) Math.min(Integer.MAX_VALUE, 3L * heartbeatInterval);
+    }
+
+    /**
+     * How long, in ms, a connection may hear nothing from its broker before it takes the broker
+     * for dead (a host gone without a TCP reset) and closes, or fails over; the broker likewise
+     * closes a connection it hears nothing from for this long, so a dead client's messages go
+     * back to their queues. At least twice {@code heartbeatInterval}. Default: three intervals.
+     */
+    public void setConnectionTtl(int millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("connectionTtl: " + millis + " (expected: > 0 ms)");
+        }
+        this.connectionTtl = millis;
+    }
+
     @Override
     public Connection createConnection() throws JMSException {
         return createConnection(user, password);
@@ -295,10 +335,21 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         return JmsConnection.open(settings(userName, pass));
     }
 
-    /** The settings of a new connection with these credentials. */
-    ConnectionSettings settings(String userName, String pass) {
+    /**
+     * The settings of a new connection with these credentials.
+     *
+     * @throws JMSException if the settings contradict each other
+     */
+    ConnectionSettings settings(String userName, String pass) throws JMSException {
+        Transport.Heartbeat heartbeat;
+        try {
+            heartbeat = heartbeatInterval == 0 ? Transport.Heartbeat.NONE : new Transport.Heartbeat(heartbeatInterval, getConnectionTtl());
+        } catch (IllegalArgumentException e) {
+            throw new JMSException(e.getMessage() + " in " + this);
+        }
         return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout,
-                new Reconnect(reconnectAttempts, reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout));
+                new Reconnect(reconnectAttempts, reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout),
+                heartbeat);
     }
 
     String user() {
@@ -367,7 +418,8 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
 
     /** Everything a connection needs, fixed when it is created. */
     record ConnectionSettings(List<Address> addresses, String user, String password, String clientId,
-                              int prefetch, int connectTimeout, int requestTimeout, Reconnect reconnect) {
+                              int prefetch, int connectTimeout, int requestTimeout, Reconnect reconnect,
+                              Transport.Heartbeat heartbeat) {
     }
 
     /** How a connection reconnects after losing its broker; {@link #enabled()} false: it does not. */

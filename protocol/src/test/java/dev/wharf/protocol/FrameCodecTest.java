@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.protocol.frame.ConnectFrame;
 import dev.wharf.protocol.frame.CreditFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.SendFrame;
@@ -82,6 +83,17 @@ class FrameCodecTest {
         assertTrue(back.properties().containsKey("n"));
         assertEquals(BodyType.TEXT, back.bodyType());
         assertArrayEquals(m.body(), back.body());
+    }
+
+    @Test
+    void connectWithoutTheTrailingTtlFieldDecodesAsNoTtl() {
+        ByteBuf fields = Unpooled.buffer();
+        fields.writeInt(ConnectFrame.MAGIC).writeInt(1);
+        WireSupport.writeString(fields, "u");
+        WireSupport.writeString(fields, null);
+        WireSupport.writeString(fields, null);
+        ConnectFrame f = ConnectFrame.decode(fields);
+        assertEquals(new ConnectFrame(ConnectFrame.MAGIC, 1, "u", null, null, 0), f);
     }
 
     @Test

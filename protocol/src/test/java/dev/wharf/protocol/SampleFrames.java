@@ -36,7 +36,7 @@ final class SampleFrames {
 
     static Map<FrameType, Frame> all() {
         Map<FrameType, Frame> m = new EnumMap<>(FrameType.class);
-        put(m, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, "user", "pässword", null));
+        put(m, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, "user", "pässword", null, 30_000));
         put(m, new ConnectedFrame(1, "c-1", "wharf", "0.1.0", 1024));
         put(m, new OkFrame());
         put(m, new ErrorFrame(ErrorCode.INVALID_SELECTOR, "invalid selector \"a = \""));

@@ -11,6 +11,7 @@ import dev.wharf.protocol.ProtocolVersion;
 import dev.wharf.protocol.frame.AddressFlowFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.PingFrame;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,6 +23,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import jakarta.jms.JMSException;
 import java.util.Map;
@@ -31,15 +35,47 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection to a broker: sends frames, matches answers to requests by correlation
  * id, and hands deliveries and connection events to a {@link Listener}.
  *
+ * <p>Liveness: with a {@link Heartbeat}, the transport sends {@code PING} whenever it has read
+ * nothing or written nothing for the heartbeat interval, so the broker (which answers every
+ * PING) and the client each hear from the other at least that often; when nothing at all has
+ * been read for the connection TTL, the broker is taken for dead (its host may have gone
+ * without a TCP reset) and the connection is closed as lost, which starts failover.
+ *
  * <p>Thread-safe. The Netty I/O thread completes request futures and calls the listener;
  * listeners must not block it. All connections of a JVM share one small I/O thread group.
  */
 public final class Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /**
+     * Keep-alive settings: ping after {@code intervalMillis} of silence either way; give the
+     * peer up after {@code ttlMillis} without reading anything. {@link #NONE}: neither.
+     */
+    public record Heartbeat(int intervalMillis, int ttlMillis) {
+        public static final Heartbeat NONE = new Heartbeat(0, 0);
+
+        public Heartbeat {
+            if (intervalMillis < 0 || ttlMillis < 0) {
+                throw new IllegalArgumentException("heartbeat: interval " + intervalMillis + " ms, ttl " + ttlMillis
+                        + " ms (expected: >= 0)");
+            }
+            if (intervalMillis > 0 && ttlMillis < 2L * intervalMillis) {
+                throw new IllegalArgumentException("connectionTtl: " + ttlMillis + " ms (expected: at least twice"
+                        + " heartbeatInterval, " + 2L * intervalMillis + " ms, so that one late ping is not taken for a dead peer)");
+            }
+        }
+
+        boolean enabled() {
+            return intervalMillis > 0;
+        }
+    }
 
     /** What the owning connection hears from the I/O thread. */
     public interface Listener {
@@ -65,14 +101,21 @@ public final class Transport {
     private final AtomicLong correlation = new AtomicLong();
     private volatile Listener listener;
     private volatile boolean closing;
+    /** Why the I/O thread closed the channel itself, for the connection-lost message; written before the close. */
+    private volatile String closeReason;
 
     private Transport(Channel channel, String address) {
         this.channel = channel;
         this.address = address;
     }
 
-    /** Opens a TCP connection; fails with a JMSException naming the address within {@code connectTimeoutMillis}. */
+    /** Opens a TCP connection without keep-alive; see {@link #connect(String, int, int, Heartbeat)}. */
     public static Transport connect(String host, int port, int connectTimeoutMillis) throws JMSException {
+        return connect(host, port, connectTimeoutMillis, Heartbeat.NONE);
+    }
+
+    /** Opens a TCP connection; fails with a JMSException naming the address within {@code connectTimeoutMillis}. */
+    public static Transport connect(String host, int port, int connectTimeoutMillis, Heartbeat heartbeat) throws JMSException {
         String address = "wharf://" + host + ":" + port;
         Transport[] holder = new Transport[1];
         Bootstrap bootstrap = new Bootstrap()
@@ -83,7 +126,12 @@ public final class Transport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(Integer.MAX_VALUE), new FrameEncoder(), new Handler(holder));
+                        ch.pipeline().addLast(new FrameDecoder(Integer.MAX_VALUE), new FrameEncoder());
+                        if (heartbeat.enabled()) {
+                            ch.pipeline().addLast(new IdleStateHandler(heartbeat.intervalMillis(), heartbeat.intervalMillis(), 0,
+                                    TimeUnit.MILLISECONDS));
+                        }
+                        ch.pipeline().addLast(new Handler(holder, heartbeat));
                     }
                 });
         ChannelFuture f = bootstrap.connect(host, port);
@@ -207,19 +255,47 @@ public final class Transport {
         }
         Listener l = listener;
         if (l != null && !closing) {
-            l.onClosed(new JMSException("lost the connection to " + address));
+            String reason = closeReason;
+            l.onClosed(new JMSException("lost the connection to " + address + (reason == null ? "" : ": " + reason)));
         }
     }
 
+    /** Confined to the channel's I/O thread. */
     private static final class Handler extends SimpleChannelInboundHandler<Object> {
         private final Transport[] holder;
+        private final Heartbeat heartbeat;
+        private long lastReadNanos = System.nanoTime();
 
-        Handler(Transport[] holder) {
+        Handler(Transport[] holder, Heartbeat heartbeat) {
             this.holder = holder;
+            this.heartbeat = heartbeat;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (!(evt instanceof IdleStateEvent idle)) {
+                super.userEventTriggered(ctx, evt);
+                return;
+            }
+            long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+            if (idle.state() == IdleState.READER_IDLE && silentMillis >= heartbeat.ttlMillis()) {
+                Transport t = holder[0];
+                String reason = "the broker sent nothing for " + silentMillis + " ms (connectionTtl " + heartbeat.ttlMillis()
+                        + " ms); taking it for dead";
+                LOG.warn("{}: {}", t == null ? ctx.channel().remoteAddress() : t.address, reason);
+                if (t != null) {
+                    t.closeReason = reason;
+                }
+                ctx.close();
+                return;
+            }
+            // Silent one way or the other for a heartbeat interval: a ping makes both sides hear something.
+            ctx.writeAndFlush(new Packet(0, new PingFrame()), ctx.voidPromise());
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            lastReadNanos = System.nanoTime();
             Transport t = holder[0];
             if (t == null) {
                 return;

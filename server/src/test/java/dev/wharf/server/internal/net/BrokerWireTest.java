@@ -138,4 +138,57 @@ class BrokerWireTest {
         assertEquals(ErrorCode.PROTOCOL_ERROR, assertInstanceOf(ErrorFrame.class, client.next().frame()).code());
         assertTrue(client.awaitClosed());
     }
+
+    @Test
+    void clientThatAskedForATtlAndFallsSilentIsDisconnectedAndItsDeliveryGoesBack() throws Exception {
+        client.send(new Packet(1, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, null, 300)));
+        assertInstanceOf(ConnectedFrame.class, client.next().frame());
+        client.send(new Packet(2, new FlowFrame(true)));
+        assertInstanceOf(OkFrame.class, client.next().frame());
+        client.send(new Packet(3, new CreateSessionFrame(1, 2)));
+        assertInstanceOf(OkFrame.class, client.next().frame());
+        client.send(new Packet(4, new SendFrame(1, 1, message("held", 0))));
+        assertInstanceOf(OkFrame.class, client.next().frame());
+        client.send(new Packet(5, new CreateConsumerFrame(1, 1, WireDestination.queue("wire"), null, false,
+                SubscriptionKind.NONE, null, 10)));
+        assertInstanceOf(OkFrame.class, client.next().frame());
+        assertInstanceOf(DeliverFrame.class, client.next().frame());
+        // Not a byte more from this client: the broker gives it up after its TTL.
+        assertTrue(client.awaitClosed(), "the broker kept a silent client's connection open");
+
+        RawClient other = new RawClient(broker.port());
+        try {
+            other.send(new Packet(1, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, null)));
+            assertInstanceOf(ConnectedFrame.class, other.next().frame());
+            other.send(new Packet(2, new FlowFrame(true)));
+            assertInstanceOf(OkFrame.class, other.next().frame());
+            other.send(new Packet(3, new CreateSessionFrame(1, 1)));
+            assertInstanceOf(OkFrame.class, other.next().frame());
+            other.send(new Packet(4, new CreateConsumerFrame(1, 1, WireDestination.queue("wire"), null, false,
+                    SubscriptionKind.NONE, null, 10)));
+            assertInstanceOf(OkFrame.class, other.next().frame());
+            DeliverFrame again = assertInstanceOf(DeliverFrame.class, other.next().frame());
+            assertEquals("held", new String(again.message().body(), StandardCharsets.UTF_8));
+            assertEquals(2, again.deliveryCount());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void clientThatPingsInsideItsTtlStaysConnected() throws Exception {
+        client.send(new Packet(1, new ConnectFrame(ConnectFrame.MAGIC, ProtocolVersion.CURRENT, null, null, null, 400)));
+        assertInstanceOf(ConnectedFrame.class, client.next().frame());
+        for (int i = 0; i < 15; i++) {
+            Thread.sleep(100);
+            assertPingWorks(10 + i);
+        }
+    }
+
+    @Test
+    void clientWithoutATtlIsNeverDisconnectedForSilence() throws Exception {
+        connect();
+        Thread.sleep(1_000);
+        assertPingWorks(2);
+    }
 }
