@@ -186,6 +186,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         return link.transport();
     }
 
+    /** Whether AUTO_ACKNOWLEDGE consumers wait for each acknowledgement to be forced. */
+    boolean blockOnAcknowledge() {
+        return settings.blockOnAcknowledge();
+    }
+
     /** The failover generation of the current connection to the broker (0 until the first failover). */
     long generation() {
         return link.generation();

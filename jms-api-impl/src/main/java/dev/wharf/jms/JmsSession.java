@@ -49,6 +49,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JMS session. Keeps the acknowledgement bookkeeping the broker relies on: deliveries the
@@ -61,6 +63,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * guarded by {@code this}.
  */
 public class JmsSession implements QueueSession, TopicSession {
+    private static final Logger LOG = LoggerFactory.getLogger(JmsSession.class);
+
 
     private final JmsConnection connection;
     private final long id;
@@ -79,8 +83,10 @@ public class JmsSession implements QueueSession, TopicSession {
     private boolean transactionLostInFailover;
     /** The open transaction sent something. Guarded by this. */
     private boolean transactionSent;
-    /** AUTO_ACKNOWLEDGE: the delivery whose ACK is on its way. Guarded by this. */
+    /** AUTO_ACKNOWLEDGE with blockOnAcknowledge: the delivery whose ACK is on its way. Guarded by this. */
     private Delivery acking;
+    /** AUTO_ACKNOWLEDGE without blockOnAcknowledge: deliveries whose ACK is on its way, oldest first. Guarded by this. */
+    private final java.util.ArrayDeque<Delivery> ackingInBackground = new java.util.ArrayDeque<>();
     /** CLIENT_ACKNOWLEDGE: consumed messages a failover left unacknowledged. Guarded by this. */
     private int unacknowledgedInFailover;
     /** Answers still awaited to the sends of the open transaction. Guarded by itself. */
@@ -150,6 +156,10 @@ public class JmsSession implements QueueSession, TopicSession {
             if (acking != null) {
                 remember(acking);
             }
+            for (Delivery d : ackingInBackground) {
+                remember(d);
+            }
+            ackingInBackground.clear();
             if (ackMode == CLIENT_ACKNOWLEDGE) {
                 unacknowledgedInFailover += consumed.size();
             }
@@ -516,6 +526,10 @@ public class JmsSession implements QueueSession, TopicSession {
         }
         switch (ackMode) {
             case AUTO_ACKNOWLEDGE -> {
+                if (!connection.blockOnAcknowledge()) {
+                    ackInBackground(d);
+                    return;
+                }
                 // If a failover cuts this ACK off, failedOver() remembers the message: it may come back.
                 synchronized (this) {
                     acking = d;
@@ -536,6 +550,37 @@ public class JmsSession implements QueueSession, TopicSession {
                 }
             }
         }
+    }
+
+    /**
+     * AUTO_ACKNOWLEDGE without blockOnAcknowledge (the default, as in Artemis): the ACK goes out
+     * and the application gets its next message without waiting for the broker to force it. The
+     * broker handles the ACK before any later request of this connection (a close, a recover, a
+     * browse), so the application sees no difference; only a broker crash in the few milliseconds
+     * before the force can bring an acknowledged message back (JMS allows it: the last messages
+     * of an AUTO_ACKNOWLEDGE session may be delivered again after a provider failure). A failover
+     * remembers every ACK still on its way (see {@link #failedOver}).
+     */
+    private void ackInBackground(Delivery d) {
+        synchronized (this) {
+            ackingInBackground.add(d);
+        }
+        connection.request(new AckFrame(id, new long[] {d.id()}), null, JmsConnection.AfterFailover.DONE, d.generation(), "ACK")
+                .whenComplete((answer, e) -> {
+                    synchronized (this) {
+                        // By identity, and almost always the first: answers come in order.
+                        for (java.util.Iterator<Delivery> it = ackingInBackground.iterator(); it.hasNext(); ) {
+                            if (it.next() == d) {
+                                it.remove();
+                                break;
+                            }
+                        }
+                    }
+                    if (answer instanceof dev.wharf.protocol.frame.ErrorFrame error) {
+                        LOG.warn("Session {}: the broker refused the acknowledgement of {}: {}; the message may be"
+                                + " delivered again", id, d.messageId(), error.message());
+                    }
+                });
     }
 
     private void ackWithoutWaiting(Delivery d) {

@@ -65,6 +65,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     private long reconnectMaxInterval = 5_000;
     private long reconnectTimeout = 60_000;
     private int heartbeatInterval = 10_000;
+    private boolean blockOnAcknowledge;
     /** -1: three heartbeat intervals. */
     private int connectionTtl = -1;
 
@@ -160,10 +161,11 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
                 case "reconnectTimeout" -> setReconnectTimeout(Long.parseLong(value));
                 case "heartbeatInterval" -> setHeartbeatInterval(Integer.parseInt(value));
                 case "connectionTtl" -> setConnectionTtl(Integer.parseInt(value));
+                case "blockOnAcknowledge" -> setBlockOnAcknowledge(parseBoolean(key, value));
                 default -> throw new IllegalArgumentException("unknown option '" + key + "' in URL '" + url
                         + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout, reconnectAttempts,"
                         + " reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout, heartbeatInterval,"
-                        + " connectionTtl)");
+                        + " connectionTtl, blockOnAcknowledge)");
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option '" + key + "' in URL '" + url + "' is not a number: '" + value + "'", e);
@@ -325,6 +327,28 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         this.connectionTtl = millis;
     }
 
+    private static boolean parseBoolean(String key, String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + ": '" + value + "' (expected: true or false)");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    public boolean isBlockOnAcknowledge() {
+        return blockOnAcknowledge;
+    }
+
+    /**
+     * Whether a consumer in AUTO_ACKNOWLEDGE mode waits, after each message, until the broker
+     * has forced its acknowledgement to disk. Default false, as in Artemis: the acknowledgement
+     * is sent and the next message handed over at once, and only a broker crash in the moment
+     * before the force can bring an acknowledged message back. True: a message whose receive
+     * returned never comes back, at the price of a round trip and a disk force per message.
+     */
+    public void setBlockOnAcknowledge(boolean block) {
+        this.blockOnAcknowledge = block;
+    }
+
     @Override
     public Connection createConnection() throws JMSException {
         return createConnection(user, password);
@@ -349,7 +373,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         }
         return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout,
                 new Reconnect(reconnectAttempts, reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout),
-                heartbeat);
+                heartbeat, blockOnAcknowledge);
     }
 
     String user() {
@@ -419,7 +443,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     /** Everything a connection needs, fixed when it is created. */
     record ConnectionSettings(List<Address> addresses, String user, String password, String clientId,
                               int prefetch, int connectTimeout, int requestTimeout, Reconnect reconnect,
-                              Transport.Heartbeat heartbeat) {
+                              Transport.Heartbeat heartbeat, boolean blockOnAcknowledge) {
     }
 
     /** How a connection reconnects after losing its broker; {@link #enabled()} false: it does not. */

@@ -83,4 +83,13 @@ class WharfConnectionFactoryTest {
         assertThrows(IllegalArgumentException.class, () -> new WharfConnectionFactory("wharf://a:1?heartbeatInterval=-1"));
         assertThrows(IllegalArgumentException.class, () -> new WharfConnectionFactory("wharf://a:1?connectionTtl=0"));
     }
+
+    @Test
+    void autoAcknowledgeDoesNotBlockUnlessAskedTo() throws JMSException {
+        assertEquals(false, new WharfConnectionFactory("wharf://a:1").settings("u", "p").blockOnAcknowledge());
+        assertEquals(true, new WharfConnectionFactory("wharf://a:1?blockOnAcknowledge=true").settings("u", "p").blockOnAcknowledge());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new WharfConnectionFactory("wharf://a:1?blockOnAcknowledge=yes"));
+        assertTrue(e.getMessage().contains("blockOnAcknowledge: 'yes' (expected: true or false)"), e.getMessage());
+    }
 }
