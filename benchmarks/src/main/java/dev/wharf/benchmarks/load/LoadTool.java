@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 public final class LoadTool implements Callable<Integer> {
 
     @Option(names = "--providers", split = ",", defaultValue = "wharf,artemis",
-            description = "Providers to run, in order: wharf, artemis, artemis-tuned (default: ${DEFAULT-VALUE}).")
+            description = "Providers to run, in order: wharf, artemis, artemis-tuned, activemq-classic (default: ${DEFAULT-VALUE}).")
     List<String> providers;
 
     @Option(names = "--workloads", split = ",",

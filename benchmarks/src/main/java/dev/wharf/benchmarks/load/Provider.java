@@ -11,7 +11,9 @@ enum Provider {
     WHARF("wharf"),
     ARTEMIS("artemis"),
     /** Artemis with its journal buffer timeout at 250 µs instead of its default. */
-    ARTEMIS_TUNED("artemis-tuned");
+    ARTEMIS_TUNED("artemis-tuned"),
+    /** ActiveMQ Classic 6 with KahaDB and its defaults. */
+    CLASSIC("activemq-classic");
 
     final String label;
 
@@ -25,7 +27,7 @@ enum Provider {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown provider '" + label + "' (expected: wharf, artemis, artemis-tuned)");
+        throw new IllegalArgumentException("unknown provider '" + label + "' (expected: wharf, artemis, artemis-tuned, activemq-classic)");
     }
 
     /** A started broker and a factory for connections to it. */
@@ -51,6 +53,10 @@ enum Provider {
                     // Artemis calls a CompletionListener on the broker's confirmation only with a
                     // confirmation window; without one it warns and the async workload means nothing.
                     new ActiveMQConnectionFactory("tcp://localhost:" + port + "?confirmationWindowSize=1048576"));
+            case CLASSIC -> new Running(BrokerProcess.start(label, heap, ClassicMain.class.getName(),
+                    List.of(String.valueOf(port), dir.resolve("data").toString()), ClassicMain.READY, log),
+                    // Its defaults: persistent sends are synchronous, acknowledgements are not.
+                    new org.apache.activemq.ActiveMQConnectionFactory("tcp://localhost:" + port));
         };
     }
 }
