@@ -39,15 +39,6 @@ public final class ArtemisMain {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(c);
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }));
-        System.out.println(READY);
-        System.out.flush();
-        Thread.currentThread().join();
+        PeerMainSupport.serveUntilKilled(server::stop, READY);
     }
 }

@@ -34,15 +34,6 @@ public final class ClassicMain {
         broker.addConnector("tcp://localhost:" + port);
         broker.start();
         broker.waitUntilStarted();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                broker.stop();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }));
-        System.out.println(READY);
-        System.out.flush();
-        Thread.currentThread().join();
+        PeerMainSupport.serveUntilKilled(broker::stop, READY);
     }
 }
