@@ -7,7 +7,7 @@ import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 /**
  * Starts an ActiveMQ Classic broker for the load tool, in its own JVM: KahaDB persistence under
  * the data directory with its defaults (a disk sync per journal write batch), one TCP connector,
- * no JMX, no advisory topics to keep the comparison to messaging alone, security off. Prints
+ * no JMX, advisory topics on (its temporary queues need them), security off. Prints
  * {@value #READY} once it accepts connections.
  *
  * <p>Usage: {@code ClassicMain <port> <data dir>}
@@ -25,7 +25,6 @@ public final class ClassicMain {
         BrokerService broker = new BrokerService();
         broker.setBrokerName("load");
         broker.setUseJmx(false);
-        broker.setAdvisorySupport(false);
         broker.setPersistent(true);
         broker.setDataDirectory(data.toString());
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
