@@ -150,7 +150,15 @@ final class InboundSession implements MessageListener {
         XAResource raw = ((BranchTrackingXAResource) xaResource).delegate();
         try {
             raw.start(xid, XAResource.TMNOFLAGS);
-            raw.end(xid, XAResource.TMFAIL);
+            try {
+                raw.end(xid, XAResource.TMFAIL);
+            } catch (XAException ex) {
+                if (ex.errorCode >= XAException.XA_RBBASE && ex.errorCode <= XAException.XA_RBEND) {
+                    // XA lets a resource roll a TMFAIL branch back at once: done.
+                    return;
+                }
+                throw ex;
+            }
             raw.rollback(xid);
         } catch (XAException ex) {
             LOG.warn("Could not return a message to {} (XA error {}); the broker redelivers it when the connection closes",

@@ -188,7 +188,13 @@ final class WharfActivation {
     private static void close(Connection c, List<InboundSession> made) {
         if (c != null) {
             try {
-                // Waits for listeners that are running: no delivery outlives the connection.
+                // stop() waits for the onMessage calls running now, so their transactions complete
+                // before the connection goes.
+                c.stop();
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("stopping an inbound connection: {}", e.toString());
+            }
+            try {
                 c.close();
             } catch (JMSException | RuntimeException e) {
                 LOG.debug("closing an inbound connection: {}", e.toString());
