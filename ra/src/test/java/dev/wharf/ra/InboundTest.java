@@ -274,6 +274,8 @@ class InboundTest {
         });
         send("jobs", "before");
         assertTrue(before.await(10, TimeUnit.SECONDS));
+        // Until its commit, "before" would rightly come again after the restart.
+        awaitCommitted(f, 1);
         plain.close();
         broker.close();
         Thread.sleep(500);
