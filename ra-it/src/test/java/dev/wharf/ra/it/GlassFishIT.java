@@ -225,6 +225,13 @@ class GlassFishIT {
 
     @Test
     @Order(7)
+    void mdbWithoutTransactionThatThrowsGetsTheMessageAgain() throws Exception {
+        send("it.mail", "mail 1", "mail 2");
+        expectExactlyOnce("it.mail.done", List.of("mail 1", "mail 2"), 60_000);
+    }
+
+    @Test
+    @Order(8)
     void brokerKilledBetweenPrepareAndCommitRecoversTheTransactionExactlyOnce() throws Exception {
         Path marker = Path.of(System.getProperty("wharf.it.dir", "target/ra-it"), "indoubt-" + System.nanoTime());
         closeConnection();
