@@ -90,7 +90,11 @@ final class WharfActivation {
             if (ConnectionSettings.firstSet(spec.getClientId()) != null) {
                 c.setClientID(spec.getClientId().trim());
             }
-            c.setExceptionListener(e -> connectionFailed(gen, e));
+            java.util.concurrent.atomic.AtomicReference<JMSException> lost = new java.util.concurrent.atomic.AtomicReference<>();
+            c.setExceptionListener(e -> {
+                lost.compareAndSet(null, e);
+                connectionFailed(gen, e);
+            });
             for (int i = 0; i < sessionCount(); i++) {
                 InboundSession s = new InboundSession(factory, spec, destination, transacted, i);
                 made.add(s);
@@ -104,6 +108,11 @@ final class WharfActivation {
                 sessions.addAll(made);
             }
             c.start();
+            if (lost.get() != null) {
+                // It failed while we were connecting, before connectionFailed could see it: start over.
+                connectionFailed(gen, lost.get());
+                return;
+            }
             LOG.info("Delivering {} to {} with {} session(s) from {} ({})", destination, endpointName(), made.size(), settings,
                     transacted ? "XA transactions" : "acknowledge mode " + spec.getAcknowledgeMode());
             synchronized (this) {
