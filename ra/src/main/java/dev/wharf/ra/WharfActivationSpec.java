@@ -61,10 +61,6 @@ public class WharfActivationSpec implements ActivationSpec, ResourceAdapterAssoc
         if (destinationType != null && !destinationType.isBlank() && normalizedDestinationType() == null) {
             errors.add("destinationType: '" + destinationType + "' (expected: jakarta.jms.Queue or jakarta.jms.Topic)");
         }
-        if (destinationType == null && destinationLookup == null) {
-            errors.add("destinationType: not set (expected: jakarta.jms.Queue or jakarta.jms.Topic; it may be left out"
-                    + " only with destinationLookup)");
-        }
         if (ackMode() < 0) {
             errors.add("acknowledgeMode: '" + acknowledgeMode + "' (expected: Auto-acknowledge or Dups-ok-acknowledge)");
         }
@@ -107,7 +103,11 @@ public class WharfActivationSpec implements ActivationSpec, ResourceAdapterAssoc
                 : ConnectionSettings.firstSet(destination, destinationLookup);
     }
 
-    /** {@link #QUEUE}, {@link #TOPIC}, or null if unset or unknown. Accepts javax names and short forms. */
+    /**
+     * {@link #QUEUE}, {@link #TOPIC}, or null if unset or unknown. Accepts javax names and short
+     * forms. Unset means a queue for {@code destination} (as in Artemis and OpenMQ) and whatever
+     * {@code destinationLookup} finds.
+     */
     String normalizedDestinationType() {
         if (destinationType == null) {
             return null;

@@ -53,6 +53,14 @@ class WharfActivationSpecTest {
     }
 
     @Test
+    void destinationWithoutTypeIsAQueue() throws Exception {
+        WharfActivationSpec s = new WharfActivationSpec();
+        s.setDestination("orders");
+        s.validate();
+        org.junit.jupiter.api.Assertions.assertEquals(new dev.wharf.jms.JmsQueue("orders"), s.lookUpDestination());
+    }
+
+    @Test
     void javaxDestinationTypeIsAccepted() {
         WharfActivationSpec s = queueSpec();
         s.setDestinationType("javax.jms.Queue");
