@@ -158,6 +158,26 @@ class InboundTest {
     }
 
     @Test
+    void deactivationWaitsForTheDeliveryRunningAndItsCommit() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        FakeEndpointFactory f = activate(queue("slow", 1), true, m -> {
+            inside.countDown();
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        send("slow", "long job");
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        ra.endpointDeactivation(f, active.remove(0));
+        factories.remove(f);
+        assertEquals(1, f.committed.get(), "the running delivery committed before deactivation returned");
+        assertTrue(f.endpoints.get(0).released);
+        assertNull(receive("slow", 300), "and is not delivered again");
+    }
+
+    @Test
     void rolledBackTransactionRedeliversTheMessage() throws Exception {
         List<Boolean> redelivered = new CopyOnWriteArrayList<>();
         CountDownLatch second = new CountDownLatch(2);
