@@ -144,6 +144,43 @@ class XaIT extends BrokerTestSupport {
         assertTrue(again.getJMSRedelivered());
     }
 
+    /**
+     * What the resource adapter relies on for MDBs: a branch started and ended inside onMessage
+     * (the container's beforeDelivery/afterDelivery) holds the listener's own message, so a
+     * rollback redelivers it and a commit acknowledges it, and nothing else acknowledges it.
+     */
+    @Test
+    void branchInsideOnMessageHoldsTheListenersMessage() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue(unique("xa.listener"));
+        plain.createProducer(in).send(plain.createTextMessage("job"));
+
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        List<Boolean> redelivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
+        xs.createConsumer(in).setMessageListener(m -> {
+            try {
+                Xid xid = TestXid.next();
+                xr.start(xid, XAResource.TMNOFLAGS);
+                redelivered.add(m.getJMSRedelivered());
+                xr.end(xid, XAResource.TMSUCCESS);
+                if (redelivered.size() == 1) {
+                    xr.rollback(xid);
+                } else {
+                    xr.commit(xid, true);
+                    committed.countDown();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(committed.await(10, java.util.concurrent.TimeUnit.SECONDS), "deliveries: " + redelivered);
+        assertEquals(List.of(false, true), redelivered);
+        xs.close();
+        assertNull(plain.createConsumer(in).receive(300), "the committed delivery acknowledged it");
+    }
+
     @Test
     void onePhaseCommitAndReadOnlyPrepare() throws Exception {
         Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);

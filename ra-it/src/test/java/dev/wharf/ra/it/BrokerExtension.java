@@ -1,0 +1,35 @@
+package dev.wharf.ra.it;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts the test broker before Arquillian starts GlassFish and deploys (so MDBs find it at
+ * once), and stops it after GlassFish has stopped: register it before {@code ArquillianExtension}.
+ * It also hands GlassFish the asadmin commands of {@link GlassFishSetup} to run after boot.
+ */
+public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
+
+    static BrokerProcess broker;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Path dir = Path.of(System.getProperty("wharf.it.dir", "target/ra-it"));
+        int port = Integer.getInteger("wharf.it.brokerPort", 61791);
+        broker = new BrokerProcess(dir.resolve("broker-data"), port);
+        broker.start();
+        // Read by the GlassFish container's configuration, which Arquillian creates after this.
+        System.setProperty("glassfish.postBootCommands",
+                String.join("\n", GlassFishSetup.commands(System.getProperty("wharf.it.rar"), port)));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+}

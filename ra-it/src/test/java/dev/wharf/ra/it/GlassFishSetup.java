@@ -1,0 +1,25 @@
+package dev.wharf.ra.it;
+
+import java.util.List;
+
+/**
+ * The asadmin commands that install the resource adapter, as README.md ("Deploying the resource
+ * adapter") gives them: the adapter's broker URL, the rar, an XA connection pool with its
+ * connection factory resource {@code jms/wharf}, and a queue admin object {@code jms/orders}.
+ */
+final class GlassFishSetup {
+
+    private GlassFishSetup() {
+    }
+
+    static List<String> commands(String rar, int brokerPort) {
+        return List.of(
+                // asadmin wants the colons of a property value escaped.
+                "create-resource-adapter-config --property url=wharf\\://localhost\\:" + brokerPort + " wharf-ra",
+                "deploy --type rar --name wharf-ra " + rar,
+                "create-connector-connection-pool --raname wharf-ra --connectiondefinition jakarta.jms.ConnectionFactory"
+                        + " --transactionsupport XATransaction --steadypoolsize 0 --maxpoolsize 32 wharf-pool",
+                "create-connector-resource --poolname wharf-pool jms/wharf",
+                "create-admin-object --raname wharf-ra --restype jakarta.jms.Queue --property name=it.orders jms/orders");
+    }
+}
