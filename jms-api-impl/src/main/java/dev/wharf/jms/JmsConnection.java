@@ -402,6 +402,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         return settings.prefetch();
     }
 
+    /** Body size above which a message is sent as a large message (the factory's largeMessageThreshold). */
+    int largeMessageThreshold() {
+        return settings.largeMessageThreshold();
+    }
+
     int maxFrameSize() {
         return maxFrameSize;
     }
@@ -711,10 +716,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
 
         @Override
-        public void onDeliver(DeliverFrame deliver) {
+        public void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody) {
             JmsMessageConsumer c = consumers.get(deliver.consumerId());
             if (c != null) {
-                c.onDeliver(deliver, of.generation());
+                c.onDeliver(deliver, of.generation(), largeBody);
+            } else if (largeBody != null) {
+                largeBody.delete();
             }
         }
 

@@ -319,13 +319,28 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSMessageID(disableMessageID ? null : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
         JmsMessage ours = message instanceof JmsMessage m ? m : JmsMessage.copyOf(message);
         JmsConnection c = session.connection();
-        WireMessage wire = ours.toWire(c.connectionId());
+        WireMessage wire;
+        byte[] largeBytes = null;
+        if (ours.hasExternalBody()) {
+            wire = ours.toWireWithoutBody(c.connectionId());
+        } else {
+            wire = ours.toWire(c.connectionId());
+            byte[] body = wire.body();
+            if (body != null && body.length > c.largeMessageThreshold()) {
+                largeBytes = body;
+                wire = wire.withBody(null);
+            }
+        }
         if (c.failoverEnabled() && !wire.properties().containsKey(WharfProperties.DUPLICATE_ID)) {
             // A send cut off by a failover is sent again; this id lets the new broker drop a copy it has.
             java.util.Map<String, Object> props = new java.util.HashMap<>(wire.properties());
             props.put(WharfProperties.DUPLICATE_ID, wire.messageId() != null ? wire.messageId()
                     : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
             wire = wire.withProperties(props);
+        }
+        if (largeBytes != null || ours.hasExternalBody()) {
+            sendLarge(dest, message, ours, wire, largeBytes, listener);
+            return;
         }
         int size = wire.estimatedSize();
         if (size > c.maxFrameSize()) {
@@ -373,6 +388,81 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         if (listener == null) {
             c.await(answer, what);
             return;
+        }
+        pending.add(answer);
+        AsyncSend send = new AsyncSend(message, listener, answer);
+        synchronized (asyncSends) {
+            asyncSends.add(send);
+        }
+        answer.whenComplete((f, t) -> completed(send, f, t));
+    }
+
+    /**
+     * Sends a large message: its body streams to the broker in chunks from {@code bytes}, the
+     * message's body file, or its InputStream. Always waits for the broker's answer before it
+     * returns, so that the producer's later sends (and a commit) stay behind it; a
+     * {@code CompletionListener} is then called in order with the producer's other callbacks.
+     * A large send is not resent after a failover: it fails, and the application may retry it.
+     */
+    private void sendLarge(JmsDestination dest, Message message, JmsMessage ours, WireMessage wire, byte[] bytes,
+                           CompletionListener listener) throws JMSException {
+        JmsConnection c = session.connection();
+        boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
+        if (!transacted) {
+            c.awaitRoomIn(wire.destination());
+        }
+        java.io.InputStream body;
+        long length;
+        if (bytes != null) {
+            body = new java.io.ByteArrayInputStream(bytes);
+            length = bytes.length;
+        } else {
+            dev.wharf.jms.message.JmsBytesMessage b = (dev.wharf.jms.message.JmsBytesMessage) ours;
+            if (b.bodyInputStream() != null) {
+                body = b.bodyInputStream();
+                length = -1;
+            } else {
+                dev.wharf.jms.message.LargeBodyFile file = b.bodyFile();
+                try {
+                    length = java.nio.file.Files.size(file.path());
+                    body = java.nio.file.Files.newInputStream(file.path());
+                } catch (java.io.IOException e) {
+                    JMSException jmse = new JMSException("cannot read the large message body in " + file.path() + ": " + e);
+                    jmse.initCause(e);
+                    throw jmse;
+                }
+            }
+        }
+        String what = "SEND of a large message to " + dest;
+        CompletableFuture<Frame> answer;
+        try {
+            answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.answerTimeout());
+        } finally {
+            if (bytes == null && ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() == null) {
+                try {
+                    body.close();
+                } catch (java.io.IOException e) {
+                    // read-only file
+                }
+            }
+        }
+        if (listener == null) {
+            c.await(answer, what);
+            if (session.commitsEachSend()) {
+                session.afterSend();
+            }
+            return;
+        }
+        try {
+            answer.get(c.answerTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the callback reports it
+        }
+        if (session.commitsEachSend() && answer.isDone() && !answer.isCompletedExceptionally()
+                && !(answer.join() instanceof ErrorFrame)) {
+            session.afterSend();
         }
         pending.add(answer);
         AsyncSend send = new AsyncSend(message, listener, answer);

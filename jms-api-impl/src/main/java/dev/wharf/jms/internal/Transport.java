@@ -43,8 +43,11 @@ public final class Transport {
 
     /** What the owning connection hears from the I/O thread. */
     public interface Listener {
-        /** A message for a consumer. Called on the I/O thread: enqueue, don't block. */
-        void onDeliver(DeliverFrame deliver);
+        /**
+         * A message for a consumer. Called on the I/O thread: enqueue, don't block. For a large
+         * BytesMessage {@code largeBody} holds its body (the frame's message has none); else null.
+         */
+        void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody);
 
         /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
         void onUnsolicitedError(ErrorFrame error);
@@ -65,6 +68,28 @@ public final class Transport {
     private final AtomicLong correlation = new AtomicLong();
     private volatile Listener listener;
     private volatile boolean closing;
+    private final AtomicLong streamIds = new AtomicLong();
+    /** Large deliveries being received; confined to the I/O thread. */
+    private final Map<Long, IncomingLarge> incoming = new java.util.HashMap<>();
+
+    /** The chunk size of large messages this client sends. */
+    public static final int CHUNK_SIZE = 256 * 1024;
+    /** Chunks a large send may have written and not yet on the socket. */
+    static final int WINDOW = 4;
+
+    /** A large delivery on its way in: its body goes to a temporary file as it arrives. */
+    private static final class IncomingLarge {
+        final dev.wharf.protocol.frame.LargeDeliverFrame begin;
+        final dev.wharf.jms.message.LargeBodyFile file;
+        java.nio.channels.FileChannel channel;
+        long received;
+        java.io.IOException failure;
+
+        IncomingLarge(dev.wharf.protocol.frame.LargeDeliverFrame begin, dev.wharf.jms.message.LargeBodyFile file) {
+            this.begin = begin;
+            this.file = file;
+        }
+    }
 
     private Transport(Channel channel, String address) {
         this.channel = channel;
@@ -154,6 +179,177 @@ public final class Transport {
     }
 
     /**
+     * Sends a large message: the LARGE_SEND frame, then the body read from {@code body} in chunks
+     * of {@link #CHUNK_SIZE}, never more than {@link #WINDOW} chunks written and not yet on the
+     * socket (the caller's thread waits for the socket: back-pressure), then BODY_END as a request.
+     * Blocks the calling thread while the body streams; must not be called on the I/O thread.
+     *
+     * @param length the body's length, or -1 if unknown
+     * @return the answer to BODY_END (OK when the broker stored or staged the message)
+     * @throws JMSException if reading the body fails (the broker is told to discard it) or the
+     *     connection is lost or stalls for {@code timeoutMillis}
+     */
+    public CompletableFuture<Frame> sendLarge(long sessionId, long producerId, dev.wharf.protocol.WireMessage headers,
+                                              java.io.InputStream body, long length, long timeoutMillis) throws JMSException {
+        long streamId = streamIds.incrementAndGet();
+        if (!isOpen()) {
+            throw lost(false);
+        }
+        channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.LargeSendFrame(sessionId, producerId, streamId,
+                length, headers)), channel.voidPromise());
+        java.util.ArrayDeque<ChannelFuture> window = new java.util.ArrayDeque<>();
+        long total = 0;
+        try {
+            while (true) {
+                byte[] chunk = new byte[CHUNK_SIZE];
+                int n = body.readNBytes(chunk, 0, CHUNK_SIZE);
+                if (n <= 0) {
+                    break;
+                }
+                if (n < CHUNK_SIZE) {
+                    chunk = java.util.Arrays.copyOf(chunk, n);
+                }
+                total += n;
+                window.add(channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.BodyChunkFrame(streamId, chunk))));
+                if (window.size() >= WINDOW) {
+                    awaitWrite(window.poll(), timeoutMillis);
+                }
+                if (n < CHUNK_SIZE) {
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.BodyEndFrame(streamId, total, true)));
+            JMSException jmse = new JMSException("cannot read the body of a large message after " + total + " bytes: "
+                    + e.getMessage() + "; the message was not sent");
+            jmse.setLinkedException(e);
+            jmse.initCause(e);
+            throw jmse;
+        }
+        while (!window.isEmpty()) {
+            awaitWrite(window.poll(), timeoutMillis);
+        }
+        return request(new dev.wharf.protocol.frame.BodyEndFrame(streamId, total, false));
+    }
+
+    private void awaitWrite(ChannelFuture f, long timeoutMillis) throws JMSException {
+        try {
+            if (!f.await(timeoutMillis)) {
+                throw new JMSException("a large message's body could not be written to " + address + " within "
+                        + timeoutMillis + " ms; the broker or the network is stalled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while sending a large message");
+        }
+        if (!f.isSuccess()) {
+            throw lost(false);
+        }
+    }
+
+    // ---- large deliveries, on the I/O thread ----
+
+    private void largeBegin(dev.wharf.protocol.frame.LargeDeliverFrame d) {
+        IncomingLarge in;
+        try {
+            in = new IncomingLarge(d, dev.wharf.jms.message.LargeBodyFile.create(null));
+        } catch (java.io.UncheckedIOException e) {
+            in = new IncomingLarge(d, null);
+            in.failure = e.getCause();
+        }
+        IncomingLarge old = incoming.put(d.deliveryId(), in);
+        if (old != null && old.file != null) {
+            closeQuietly(old);
+            old.file.delete();
+        }
+    }
+
+    private void largeChunk(dev.wharf.protocol.frame.BodyChunkFrame c) {
+        IncomingLarge in = incoming.get(c.streamId());
+        if (in == null || in.failure != null) {
+            return;
+        }
+        try {
+            if (in.channel == null) {
+                in.channel = java.nio.channels.FileChannel.open(in.file.path(), java.nio.file.StandardOpenOption.WRITE);
+            }
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(c.data());
+            while (buf.hasRemaining()) {
+                in.channel.write(buf);
+            }
+            in.received += c.data().length;
+        } catch (java.io.IOException e) {
+            in.failure = e;
+        }
+    }
+
+    private void largeEnd(dev.wharf.protocol.frame.BodyEndFrame end) {
+        IncomingLarge in = incoming.remove(end.streamId());
+        if (in == null) {
+            return;
+        }
+        closeQuietly(in);
+        dev.wharf.protocol.frame.LargeDeliverFrame d = in.begin;
+        if (end.aborted() || in.failure != null || in.received != d.bodyLength()) {
+            org.slf4j.LoggerFactory.getLogger(Transport.class).error("Large message {} from {} could not be received ({});"
+                    + " it stays unacknowledged and comes again when its session closes", d.message().messageId(), address,
+                    end.aborted() ? "the broker cut it off" : in.failure != null ? in.failure.toString()
+                            : in.received + " of " + d.bodyLength() + " bytes");
+            if (in.file != null) {
+                in.file.delete();
+            }
+            return;
+        }
+        in.file.length(in.received);
+        Listener l = listener;
+        dev.wharf.protocol.WireMessage m = d.message();
+        if (m.bodyType() != dev.wharf.protocol.BodyType.BYTES) {
+            // Other message types are whole in memory at the application anyway: assemble the body.
+            byte[] bytes;
+            try {
+                bytes = java.nio.file.Files.readAllBytes(in.file.path());
+            } catch (java.io.IOException | OutOfMemoryError e) {
+                org.slf4j.LoggerFactory.getLogger(Transport.class).error("Large message {} of {} bytes cannot be read"
+                        + " into memory: {}", m.messageId(), in.received, e.toString());
+                in.file.delete();
+                return;
+            } finally {
+                in.file.delete();
+            }
+            if (l != null) {
+                l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m.withBody(bytes)), null);
+            }
+            return;
+        }
+        if (l != null) {
+            l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m), in.file);
+        } else {
+            in.file.delete();
+        }
+    }
+
+    private static void closeQuietly(IncomingLarge in) {
+        if (in.channel != null) {
+            try {
+                in.channel.close();
+            } catch (java.io.IOException e) {
+                in.failure = in.failure == null ? e : in.failure;
+            }
+            in.channel = null;
+        }
+    }
+
+    private void dropIncoming() {
+        for (IncomingLarge in : incoming.values()) {
+            closeQuietly(in);
+            if (in.file != null) {
+                in.file.delete();
+            }
+        }
+        incoming.clear();
+    }
+
+    /**
      * Sends a request and waits for its answer.
      *
      * @throws JMSException the broker's error translated, a lost connection, or a timeout naming {@code what}
@@ -238,9 +434,26 @@ public final class Transport {
             if (p.frame() instanceof DeliverFrame d) {
                 Listener l = t.listener;
                 if (l != null) {
-                    l.onDeliver(d);
+                    l.onDeliver(d, null);
                 }
                 return;
+            }
+            switch (p.frame().type()) {
+                case LARGE_DELIVER -> {
+                    t.largeBegin((dev.wharf.protocol.frame.LargeDeliverFrame) p.frame());
+                    return;
+                }
+                case BODY_CHUNK -> {
+                    t.largeChunk((dev.wharf.protocol.frame.BodyChunkFrame) p.frame());
+                    return;
+                }
+                case BODY_END -> {
+                    if (p.correlationId() == 0) {
+                        t.largeEnd((dev.wharf.protocol.frame.BodyEndFrame) p.frame());
+                        return;
+                    }
+                }
+                default -> { }
             }
             if (p.correlationId() != 0) {
                 Runnable hook = t.beforeAnswer.remove(p.correlationId());
@@ -269,6 +482,7 @@ public final class Transport {
         public void channelInactive(ChannelHandlerContext ctx) {
             Transport t = holder[0];
             if (t != null) {
+                t.dropIncoming();
                 t.closed();
             }
         }

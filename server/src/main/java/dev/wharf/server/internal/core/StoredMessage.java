@@ -9,6 +9,11 @@ import java.util.Objects;
  * journal holds one MESSAGE record ({@link #journalId()}) that lives as long as
  * {@link #journaledRefs()} is above zero.
  *
+ * <p>A large message ({@link #isLarge()}) keeps only its headers and properties in memory; its
+ * body is a file ({@link dev.wharf.server.internal.store.LargeBody}) this message holds until its
+ * last reference is gone ({@link #refGone()}), or until it turns out no queue ever took it
+ * ({@link #discardIfUnused()}); the body is then released, and the last holder deletes the file.
+ *
  * <p>Not thread-safe; confined to the broker thread.
  */
 public final class StoredMessage {
@@ -24,11 +29,53 @@ public final class StoredMessage {
     private int journaledRefs;
     private int liveRefs;
     private AddressUsage countedIn;
+    /** The body of a large message, or null; held while {@link #largeHeld}. */
+    private final dev.wharf.server.internal.store.LargeBody large;
+    private boolean largeHeld;
 
     public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId) {
+        this(wire, senderConnectionId, senderClientId, null);
+    }
+
+    /**
+     * @param large the body of a large message, held once for this message (the caller's hold
+     *     passes to it), or null; {@code wire}'s body is then null
+     */
+    public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId,
+                         dev.wharf.server.internal.store.LargeBody large) {
         this.wire = Objects.requireNonNull(wire, "wire");
         this.senderConnectionId = senderConnectionId;
         this.senderClientId = senderClientId;
+        this.large = large;
+        this.largeHeld = large != null;
+    }
+
+    /** True if the body is in its own file ({@link #large()}). */
+    public boolean isLarge() {
+        return large != null;
+    }
+
+    /** The body file of a large message, or null. */
+    public dev.wharf.server.internal.store.LargeBody large() {
+        return large;
+    }
+
+    /**
+     * Releases the body of a large message that no queue holds a reference to (a send dropped,
+     * refused, not routed anywhere, or a transaction rolled back). Idempotent; a no-op for other
+     * messages and for messages some queue still references.
+     */
+    public void discardIfUnused() {
+        if (largeHeld && countedIn == null && liveRefs <= 0) {
+            releaseLarge();
+        }
+    }
+
+    private void releaseLarge() {
+        if (largeHeld) {
+            largeHeld = false;
+            large.release();
+        }
     }
 
     /**
@@ -50,7 +97,7 @@ public final class StoredMessage {
 
     /** Moves the body to {@code store}; only the headers and properties stay in memory. */
     void pageOut(dev.wharf.server.internal.store.PageStore store) {
-        if (page == null) {
+        if (page == null && large == null) {
             page = store.write(wire.body());
             pages = store;
             wire = wire.withBody(new byte[0]);
@@ -115,6 +162,7 @@ public final class StoredMessage {
             pages.release(page);
             page = null;
         }
+        releaseLarge();
         return u;
     }
 
