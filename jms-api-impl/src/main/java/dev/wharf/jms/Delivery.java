@@ -8,12 +8,13 @@ import dev.wharf.protocol.frame.DeliverFrame;
 /**
  * A message the broker delivered to a consumer, with the failover generation of the connection
  * it came on: its delivery id means something only to the broker of that generation. A large
- * BytesMessage has its body in {@code largeBody} (the frame's message has none).
+ * BytesMessage has its body in {@code largeBody} (the frame's message has none). {@code credits}
+ * is the consumer credit it took, given back when the application consumes it.
  */
-record Delivery(DeliverFrame frame, long generation, LargeBodyFile largeBody) {
+record Delivery(DeliverFrame frame, long generation, LargeBodyFile largeBody, int credits) {
 
     Delivery(DeliverFrame frame, long generation) {
-        this(frame, generation, null);
+        this(frame, generation, null, 1);
     }
 
     long id() {

@@ -716,10 +716,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
 
         @Override
-        public void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody) {
+        public void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody, int credits) {
             JmsMessageConsumer c = consumers.get(deliver.consumerId());
             if (c != null) {
-                c.onDeliver(deliver, of.generation(), largeBody);
+                c.onDeliver(deliver, of.generation(), largeBody, credits);
             } else if (largeBody != null) {
                 largeBody.delete();
             }

@@ -110,11 +110,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     // ---- from the I/O thread ----
 
-    void onDeliver(DeliverFrame frame, long generation, dev.wharf.jms.message.LargeBodyFile largeBody) {
+    void onDeliver(DeliverFrame frame, long generation, dev.wharf.jms.message.LargeBodyFile largeBody, int credits) {
         if (largeBody != null) {
             session.adopt(largeBody);
         }
-        Delivery d = new Delivery(frame, generation, largeBody);
+        Delivery d = new Delivery(frame, generation, largeBody, credits);
         lock.lock();
         try {
             buffer.add(d);
@@ -325,7 +325,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         int grant = 0;
         lock.lock();
         try {
-            consumedSinceCredit++;
+            consumedSinceCredit += d.credits();
             if (consumedSinceCredit >= Math.max(1, prefetch / 2)) {
                 grant = consumedSinceCredit;
                 consumedSinceCredit = 0;

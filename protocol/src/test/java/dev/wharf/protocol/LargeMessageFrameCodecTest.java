@@ -59,10 +59,11 @@ class LargeMessageFrameCodecTest {
     void largeDeliverBeginRoundTrips() {
         EmbeddedChannel ch = channel(1024);
         LargeDeliverFrame back = (LargeDeliverFrame) roundTrip(ch, new Packet(0,
-                new LargeDeliverFrame(9, 77, 2, 123_456_789L, SampleFrames.minimalMessage()))).frame();
+                new LargeDeliverFrame(9, 77, 2, 500, 123_456_789L, SampleFrames.minimalMessage()))).frame();
         assertEquals(9, back.consumerId());
         assertEquals(77, back.deliveryId());
         assertEquals(2, back.deliveryCount());
+        assertEquals(500, back.credits());
         assertEquals(123_456_789L, back.bodyLength());
     }
 
@@ -142,6 +143,7 @@ class LargeMessageFrameCodecTest {
     @Test
     void negativeBodyLengthIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new LargeSendFrame(1, 2, 3, -2, SampleFrames.minimalMessage()));
-        assertThrows(IllegalArgumentException.class, () -> new LargeDeliverFrame(1, 2, 1, -1, SampleFrames.minimalMessage()));
+        assertThrows(IllegalArgumentException.class, () -> new LargeDeliverFrame(1, 2, 1, 1, -1, SampleFrames.minimalMessage()));
+        assertThrows(IllegalArgumentException.class, () -> new LargeDeliverFrame(1, 2, 1, 0, 5, SampleFrames.minimalMessage()));
     }
 }

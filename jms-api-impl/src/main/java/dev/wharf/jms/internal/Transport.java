@@ -46,8 +46,9 @@ public final class Transport {
         /**
          * A message for a consumer. Called on the I/O thread: enqueue, don't block. For a large
          * BytesMessage {@code largeBody} holds its body (the frame's message has none); else null.
+         * {@code credits}: the consumer credit the delivery took (1; all the credit for a large message).
          */
-        void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody);
+        void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody, int credits);
 
         /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
         void onUnsolicitedError(ErrorFrame error);
@@ -317,12 +318,13 @@ public final class Transport {
                 in.file.delete();
             }
             if (l != null) {
-                l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m.withBody(bytes)), null);
+                l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m.withBody(bytes)), null,
+                        d.credits());
             }
             return;
         }
         if (l != null) {
-            l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m), in.file);
+            l.onDeliver(new DeliverFrame(d.consumerId(), d.deliveryId(), d.deliveryCount(), m), in.file, d.credits());
         } else {
             in.file.delete();
         }
@@ -434,7 +436,7 @@ public final class Transport {
             if (p.frame() instanceof DeliverFrame d) {
                 Listener l = t.listener;
                 if (l != null) {
-                    l.onDeliver(d, null);
+                    l.onDeliver(d, null, 1);
                 }
                 return;
             }

@@ -19,16 +19,23 @@ import java.util.Objects;
  * @param consumerId the consumer
  * @param deliveryId the delivery id (acknowledgements name it); also the stream id of the body
  * @param deliveryCount 1 for the first delivery
+ * @param credits the consumer credit this delivery took: all the consumer had (at least 1), so
+ *     that the broker sends nothing more to the consumer until its application took this message;
+ *     the client grants as many back when it does
  * @param bodyLength the body's length in bytes
  * @param message headers and properties; its body is null
  */
-public record LargeDeliverFrame(long consumerId, long deliveryId, int deliveryCount, long bodyLength, WireMessage message)
+public record LargeDeliverFrame(long consumerId, long deliveryId, int deliveryCount, int credits, long bodyLength,
+                                WireMessage message)
         implements Frame {
 
     public LargeDeliverFrame {
         Objects.requireNonNull(message, "message");
         if (bodyLength < 0) {
             throw new IllegalArgumentException("bodyLength: " + bodyLength + " (expected: >= 0)");
+        }
+        if (credits < 1) {
+            throw new IllegalArgumentException("credits: " + credits + " (expected: >= 1)");
         }
     }
 
@@ -42,6 +49,7 @@ public record LargeDeliverFrame(long consumerId, long deliveryId, int deliveryCo
         buf.writeLong(consumerId);
         buf.writeLong(deliveryId);
         buf.writeInt(deliveryCount);
+        buf.writeInt(credits);
         buf.writeLong(bodyLength);
         message.encode(buf);
     }
@@ -50,11 +58,15 @@ public record LargeDeliverFrame(long consumerId, long deliveryId, int deliveryCo
         long consumerId = WireSupport.readLong(buf);
         long deliveryId = WireSupport.readLong(buf);
         int deliveryCount = WireSupport.readInt(buf);
+        int credits = WireSupport.readInt(buf);
         long bodyLength = WireSupport.readLong(buf);
         if (bodyLength < 0) {
             throw new ProtocolException("invalid large message body length: " + bodyLength);
         }
+        if (credits < 1) {
+            throw new ProtocolException("invalid large delivery credits: " + credits);
+        }
         WireMessage message = WireMessage.decode(buf);
-        return new LargeDeliverFrame(consumerId, deliveryId, deliveryCount, bodyLength, message);
+        return new LargeDeliverFrame(consumerId, deliveryId, deliveryCount, credits, bodyLength, message);
     }
 }

@@ -569,13 +569,19 @@ public final class BrokerConnection implements DeliveryTarget {
 
     @Override
     public void deliver(Consumer consumer, MessageRef ref) {
+        deliver(consumer, ref, 1);
+    }
+
+    @Override
+    public void deliver(Consumer consumer, MessageRef ref, int credits) {
         ConsumerEntry entry = consumers.get(consumer.id());
         long id = ++nextDeliveryId;
-        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis()));
+        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis(),
+                credits));
         StoredMessage m = ref.message();
         if (m.isLarge()) {
-            sink.sendLarge(new Packet(0, new LargeDeliverFrame(consumer.id(), id, ref.deliveryCount(), m.large().length(),
-                    m.wire())), m.large(), id);
+            sink.sendLarge(new Packet(0, new LargeDeliverFrame(consumer.id(), id, ref.deliveryCount(), credits,
+                    m.large().length(), m.wire())), m.large(), id);
             return;
         }
         sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), m.fullWire())));
@@ -631,7 +637,7 @@ public final class BrokerConnection implements DeliveryTarget {
                 Delivery d = it.next();
                 if (d.session() == wholeSession) {
                     it.remove();
-                    d.consumer().restoreCredit(1);
+                    d.consumer().restoreCredit(d.credits());
                     released.add(d.ref());
                 }
             }
@@ -649,7 +655,7 @@ public final class BrokerConnection implements DeliveryTarget {
             Delivery d = deliveries.remove(id);
             if (d != null) {
                 if (restoreCredit) {
-                    d.consumer().restoreCredit(1);
+                    d.consumer().restoreCredit(d.credits());
                 }
                 refs.add(d.ref());
             }

@@ -244,6 +244,23 @@ class LargeMessageStoreTest {
     }
 
     @Test
+    void largeDeliveryTakesAllTheCreditSoTheConsumerHoldsOneAtATime() throws Exception {
+        TestClient c = h.client(null);
+        c.session(1, 1);
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(OkFrame.class, largeSend(c, 1, header(ORDERS, "ID:big" + i, false), body(150_000, 20 + i)));
+        }
+        c.consumer(1, 1, ORDERS, 10);
+        List<Object[]> first = takeLarge(c);
+        assertEquals(1, first.size());
+        assertEquals(10, ((LargeDeliverFrame) first.get(0)[0]).credits());
+        c.connection.handle(new Packet(0, new dev.wharf.protocol.frame.CreditFrame(1, 10)));
+        List<Object[]> second = takeLarge(c);
+        assertEquals(1, second.size());
+        assertEquals("ID:big1", ((LargeDeliverFrame) second.get(0)[0]).message().messageId());
+    }
+
+    @Test
     void selectorOnPropertiesOfALargeMessageWorks() throws Exception {
         TestClient c = h.client(null);
         c.session(1, 1);
