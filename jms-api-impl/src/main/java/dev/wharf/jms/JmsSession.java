@@ -89,7 +89,7 @@ public class JmsSession implements QueueSession, TopicSession {
     private Delivery listenerDelivery;
     private boolean listenerDeliveryHandled;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Temporary files of large messages delivered to this session that still exist. */
+    /** Temporary files of large messages delivered to this session or written in it that still exist. */
     private final java.util.Set<java.nio.file.Path> largeBodies = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private volatile ExecutorService deliveryExecutor;
@@ -212,7 +212,7 @@ public class JmsSession implements QueueSession, TopicSession {
     public BytesMessage createBytesMessage() throws JMSException {
         checkClosed();
         JmsBytesMessage m = new JmsBytesMessage();
-        m.spillThreshold(connection.largeMessageThreshold());
+        m.spillTo(connection.largeMessageThreshold(), largeBodies);
         return m;
     }
 

@@ -54,6 +54,7 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     static final int DEFAULT_SPILL_THRESHOLD = 100 * 1024;
 
     private int spillThreshold = DEFAULT_SPILL_THRESHOLD;
+    private java.util.Set<java.nio.file.Path> spillOwner;
     /** The body, when it is in a file: then {@link #body} and {@link #out} are unused. */
     private LargeBodyFile file;
     private java.io.OutputStream fileOut;
@@ -82,9 +83,13 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         return reader != null ? reader.length() : body.length;
     }
 
-    /** Sets the size past which the body being written moves to a temporary file (the session sets it). */
-    public void spillThreshold(int bytes) {
-        this.spillThreshold = bytes;
+    /**
+     * Sets the size past which the body being written moves to a temporary file, and the set that
+     * lists such a file while it exists (its owner, the session, deletes what is left when it closes).
+     */
+    public void spillTo(int thresholdBytes, java.util.Set<java.nio.file.Path> owner) {
+        this.spillThreshold = thresholdBytes;
+        this.spillOwner = owner;
     }
 
     /** True if the body is in a file or comes from an InputStream: the message is sent as a large message. */
@@ -492,7 +497,7 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
 
     /** Moves the bytes written so far to a temporary file; later writes append to it. */
     private void spill() throws JMSException {
-        LargeBodyFile f = LargeBodyFile.create(null);
+        LargeBodyFile f = LargeBodyFile.create(spillOwner);
         try {
             java.io.OutputStream os = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(f.path()), 64 * 1024);
             out.writeTo(os);
