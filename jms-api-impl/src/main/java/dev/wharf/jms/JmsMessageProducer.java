@@ -436,7 +436,7 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         String what = "SEND of a large message to " + dest;
         CompletableFuture<Frame> answer;
         try {
-            answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.answerTimeout());
+            answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.maxFrameSize(), c.answerTimeout());
         } finally {
             if (bytes == null && ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() == null) {
                 try {

@@ -5,6 +5,7 @@ import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.FrameDecoder;
 import dev.wharf.protocol.FrameEncoder;
+import dev.wharf.protocol.FrameType;
 import dev.wharf.protocol.MalformedFrame;
 import dev.wharf.protocol.Packet;
 import dev.wharf.protocol.ProtocolVersion;
@@ -70,8 +71,22 @@ public final class Transport {
     private volatile Listener listener;
     private volatile boolean closing;
     private final AtomicLong streamIds = new AtomicLong();
-    /** Large deliveries being received; confined to the I/O thread. */
+    /**
+     * Large deliveries being received. Used by one thread at a time: the I/O thread, or
+     * {@link #LARGE_IO} while frames are diverted to it ({@link #inbound}).
+     */
     private final Map<Long, IncomingLarge> incoming = new java.util.HashMap<>();
+    /** Writes large bodies to disk (and handles the frames that follow them, in order); shared by all connections. */
+    private static final java.util.concurrent.ExecutorService LARGE_IO = java.util.concurrent.Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("wharf-client-large-io", true));
+    /** Chunk bytes waiting for the disk above which the channel stops reading, and below which it reads again. */
+    static final long PAUSE_BYTES = 8L * 1024 * 1024;
+    static final long RESUME_BYTES = 2L * 1024 * 1024;
+    /** Confined to the I/O thread: a large delivery is between its LARGE_DELIVER and its BODY_END. */
+    private boolean largeOpen;
+    /** Frames handed to LARGE_IO and not yet handled (incremented on the I/O thread, decremented on LARGE_IO). */
+    private final java.util.concurrent.atomic.AtomicInteger diverted = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong divertedBytes = new AtomicLong();
 
     /** The chunk size of large messages this client sends. */
     public static final int CHUNK_SIZE = 256 * 1024;
@@ -186,13 +201,17 @@ public final class Transport {
      * Blocks the calling thread while the body streams; must not be called on the I/O thread.
      *
      * @param length the body's length, or -1 if unknown
+     * @param maxFrameSize the broker's frame limit: chunks are made small enough to fit it
      * @return the answer to BODY_END (OK when the broker stored or staged the message)
      * @throws JMSException if reading the body fails (the broker is told to discard it) or the
      *     connection is lost or stalls for {@code timeoutMillis}
      */
     public CompletableFuture<Frame> sendLarge(long sessionId, long producerId, dev.wharf.protocol.WireMessage headers,
-                                              java.io.InputStream body, long length, long timeoutMillis) throws JMSException {
+                                              java.io.InputStream body, long length, int maxFrameSize,
+                                              long timeoutMillis) throws JMSException {
         long streamId = streamIds.incrementAndGet();
+        // A chunk frame is the header, the stream id and the bytes' length before the bytes.
+        int chunkSize = (int) Math.max(1024, Math.min(CHUNK_SIZE, (long) maxFrameSize - 64));
         if (!isOpen()) {
             throw lost(false);
         }
@@ -202,12 +221,12 @@ public final class Transport {
         long total = 0;
         try {
             while (true) {
-                byte[] chunk = new byte[CHUNK_SIZE];
-                int n = body.readNBytes(chunk, 0, CHUNK_SIZE);
+                byte[] chunk = new byte[chunkSize];
+                int n = body.readNBytes(chunk, 0, chunkSize);
                 if (n <= 0) {
                     break;
                 }
-                if (n < CHUNK_SIZE) {
+                if (n < chunkSize) {
                     chunk = java.util.Arrays.copyOf(chunk, n);
                 }
                 total += n;
@@ -215,7 +234,7 @@ public final class Transport {
                 if (window.size() >= WINDOW) {
                     awaitWrite(window.poll(), timeoutMillis);
                 }
-                if (n < CHUNK_SIZE) {
+                if (n < chunkSize) {
                     break;
                 }
             }
@@ -419,64 +438,8 @@ public final class Transport {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
             Transport t = holder[0];
-            if (t == null) {
-                return;
-            }
-            if (msg instanceof MalformedFrame bad) {
-                Listener l = t.listener;
-                if (l != null) {
-                    l.onUnsolicitedError(new ErrorFrame(ErrorCode.PROTOCOL_ERROR, "bad frame from the broker: " + bad.reason()));
-                }
-                if (bad.fatal()) {
-                    ctx.close();
-                }
-                return;
-            }
-            Packet p = (Packet) msg;
-            if (p.frame() instanceof DeliverFrame d) {
-                Listener l = t.listener;
-                if (l != null) {
-                    l.onDeliver(d, null, 1);
-                }
-                return;
-            }
-            switch (p.frame().type()) {
-                case LARGE_DELIVER -> {
-                    t.largeBegin((dev.wharf.protocol.frame.LargeDeliverFrame) p.frame());
-                    return;
-                }
-                case BODY_CHUNK -> {
-                    t.largeChunk((dev.wharf.protocol.frame.BodyChunkFrame) p.frame());
-                    return;
-                }
-                case BODY_END -> {
-                    if (p.correlationId() == 0) {
-                        t.largeEnd((dev.wharf.protocol.frame.BodyEndFrame) p.frame());
-                        return;
-                    }
-                }
-                default -> { }
-            }
-            if (p.correlationId() != 0) {
-                Runnable hook = t.beforeAnswer.remove(p.correlationId());
-                if (hook != null) {
-                    hook.run();
-                }
-                CompletableFuture<Frame> f = t.pending.remove(p.correlationId());
-                if (f != null) {
-                    f.complete(p.frame());
-                }
-                return;
-            }
-            if (p.frame() instanceof AddressFlowFrame flow) {
-                Listener l = t.listener;
-                if (l != null) {
-                    l.onAddressFlow(flow);
-                }
-                return;
-            }
-            if (p.frame() instanceof ErrorFrame e && t.listener != null) {
-                t.listener.onUnsolicitedError(e);
+            if (t != null) {
+                t.inbound(ctx, msg);
             }
         }
 
@@ -484,14 +447,140 @@ public final class Transport {
         public void channelInactive(ChannelHandlerContext ctx) {
             Transport t = holder[0];
             if (t != null) {
-                t.dropIncoming();
-                t.closed();
+                t.inactive();
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    // ---- inbound frames: on the I/O thread, or in order on the large-message thread ----
+
+    /**
+     * On the I/O thread: handles a frame now, or, while a large delivery is on its way in (and
+     * until every frame that followed it was handled), hands it to {@link #LARGE_IO}, which writes
+     * the body's chunks to disk; so the I/O thread never waits for the disk, and frames are
+     * handled in the order they came. While more than {@link #PAUSE_BYTES} of chunks wait for
+     * the disk, the channel stops reading (TCP holds the broker back).
+     */
+    private void inbound(ChannelHandlerContext ctx, Object msg) {
+        FrameType type = msg instanceof Packet p ? p.frame().type() : null;
+        if (type == FrameType.LARGE_DELIVER) {
+            largeOpen = true;
+        }
+        if (!largeOpen && diverted.get() == 0) {
+            handle(ctx, msg);
+            return;
+        }
+        if (type == FrameType.BODY_END && ((Packet) msg).correlationId() == 0) {
+            largeOpen = false;
+        }
+        int bytes = type == FrameType.BODY_CHUNK ? ((dev.wharf.protocol.frame.BodyChunkFrame) ((Packet) msg).frame()).data().length : 0;
+        diverted.incrementAndGet();
+        if (bytes > 0 && divertedBytes.addAndGet(bytes) > PAUSE_BYTES && ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        LARGE_IO.execute(() -> {
+            try {
+                handle(ctx, msg);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Transport.class).error("Error handling a frame from {}; closing the"
+                        + " connection", address, e);
+                ctx.close();
+            } finally {
+                diverted.decrementAndGet();
+                if (bytes > 0) {
+                    long after = divertedBytes.addAndGet(-bytes);
+                    if (after <= RESUME_BYTES && after + bytes > RESUME_BYTES) {
+                        ctx.channel().eventLoop().execute(() -> {
+                            if (divertedBytes.get() <= RESUME_BYTES && !ctx.channel().config().isAutoRead()) {
+                                ctx.channel().config().setAutoRead(true);
+                            }
+                        });
+                    }
+                }
+            }
+        });
+    }
+
+    /** On the I/O thread: the channel closed; handled after every frame that came before it. */
+    private void inactive() {
+        if (!largeOpen && diverted.get() == 0) {
+            dropIncoming();
+            closed();
+            return;
+        }
+        diverted.incrementAndGet();
+        LARGE_IO.execute(() -> {
+            try {
+                dropIncoming();
+                closed();
+            } finally {
+                diverted.decrementAndGet();
+            }
+        });
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
+        Transport t = this;
+        if (msg instanceof MalformedFrame bad) {
+            Listener l = t.listener;
+            if (l != null) {
+                l.onUnsolicitedError(new ErrorFrame(ErrorCode.PROTOCOL_ERROR, "bad frame from the broker: " + bad.reason()));
+            }
+            if (bad.fatal()) {
+                ctx.close();
+            }
+            return;
+        }
+        Packet p = (Packet) msg;
+        if (p.frame() instanceof DeliverFrame d) {
+            Listener l = t.listener;
+            if (l != null) {
+                l.onDeliver(d, null, 1);
+            }
+            return;
+        }
+        switch (p.frame().type()) {
+            case LARGE_DELIVER -> {
+                t.largeBegin((dev.wharf.protocol.frame.LargeDeliverFrame) p.frame());
+                return;
+            }
+            case BODY_CHUNK -> {
+                t.largeChunk((dev.wharf.protocol.frame.BodyChunkFrame) p.frame());
+                return;
+            }
+            case BODY_END -> {
+                if (p.correlationId() == 0) {
+                    t.largeEnd((dev.wharf.protocol.frame.BodyEndFrame) p.frame());
+                    return;
+                }
+            }
+            default -> { }
+        }
+        if (p.correlationId() != 0) {
+            Runnable hook = t.beforeAnswer.remove(p.correlationId());
+            if (hook != null) {
+                hook.run();
+            }
+            CompletableFuture<Frame> f = t.pending.remove(p.correlationId());
+            if (f != null) {
+                f.complete(p.frame());
+            }
+            return;
+        }
+        if (p.frame() instanceof AddressFlowFrame flow) {
+            Listener l = t.listener;
+            if (l != null) {
+                l.onAddressFlow(flow);
+            }
+            return;
+        }
+        if (p.frame() instanceof ErrorFrame e && t.listener != null) {
+            t.listener.onUnsolicitedError(e);
         }
     }
 

@@ -188,7 +188,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         large.io().execute(() -> {
             LargeBody body;
             try {
-                body = upload.finish();
+                body = upload.finish(in.begin.message().isPersistent());
             } catch (IOException e) {
                 brokerThread.execute(() -> c.largeSendFailed(corr, ErrorCode.INTERNAL_ERROR,
                         e.getMessage() + "; the message was not stored"));

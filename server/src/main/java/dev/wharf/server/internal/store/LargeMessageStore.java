@@ -223,10 +223,11 @@ public final class LargeMessageStore implements AutoCloseable {
         }
 
         /**
-         * Forces the file and the directory, and returns the body (held once), or throws. On failure
-         * the file is deleted. The force is what lets the journal record that follows be the commit point.
+         * Forces the file and the directory (with {@code force}; a non-persistent message need not
+         * survive a crash), and returns the body (held once), or throws. On failure the file is
+         * deleted. The force is what lets the journal record that follows be the commit point.
          */
-        public LargeBody finish() throws IOException {
+        public LargeBody finish(boolean force) throws IOException {
             try {
                 if (failure != null) {
                     throw failure;
@@ -234,10 +235,14 @@ public final class LargeMessageStore implements AutoCloseable {
                 if (channel == null) {
                     channel = FileChannel.open(path(fileId), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 }
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
                 channel.close();
                 channel = null;
-                forceDirectory();
+                if (force) {
+                    forceDirectory();
+                }
                 return new LargeBody(LargeMessageStore.this, fileId, written);
             } catch (IOException e) {
                 abort();

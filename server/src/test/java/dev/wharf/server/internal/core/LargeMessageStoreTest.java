@@ -74,7 +74,7 @@ class LargeMessageStoreTest {
         for (int off = 0; off < body.length; off += 100_000) {
             u.write(java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 100_000)));
         }
-        LargeBody b = u.finish();
+        LargeBody b = u.finish(true);
         long corr = nextCorr++;
         c.connection.onLargeSend(corr, new LargeSendFrame(session, 1, 1, body.length, header), b);
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -169,7 +169,7 @@ class LargeMessageStoreTest {
         // A body forced but whose journal record was never written (a crash before the commit point).
         LargeMessageStore.Upload unjournaled = h.broker.store().largeMessages().begin();
         unjournaled.write(new byte[10]);
-        unjournaled.finish();
+        unjournaled.finish(true);
         assertEquals(2, files());
         h = h.restart();
         assertEquals(0, files());
