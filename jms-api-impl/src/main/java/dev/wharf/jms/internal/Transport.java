@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe. The Netty I/O thread completes request futures and calls the listener;
  * listeners must not block it. All connections of a JVM share one small I/O thread group.
+ * While a large delivery comes in, its chunks and every frame after it are handled, in order, on
+ * the {@code wharf-client-large-io} thread instead, which writes the body to a temporary file
+ * (the I/O thread never waits for the disk); the listener is then called on that thread.
  */
 public final class Transport {
 
