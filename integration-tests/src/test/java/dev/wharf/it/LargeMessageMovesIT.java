@@ -95,9 +95,10 @@ class LargeMessageMovesIT extends ConfiguredBrokerTestSupport {
     void expiredLargeMessageMovesToItsExpiryQueueIntact() throws Exception {
         Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer p = s.createProducer(s.createQueue("big.stale"));
-        p.setTimeToLive(200);
+        // Long enough that the message does not expire on its way in (the broker drops those) on a busy machine.
+        p.setTimeToLive(3000);
         p.send(bytes(s, 2, SIZE));
-        Thread.sleep(400);
+        Thread.sleep(3500);
         assertNull(s.createConsumer(s.createQueue("big.stale")).receive(500));
         BytesMessage moved = (BytesMessage) s.createConsumer(s.createQueue("big.expired")).receive(10_000);
         assertNotNull(moved);

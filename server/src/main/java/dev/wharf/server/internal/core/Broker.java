@@ -98,6 +98,7 @@ public final class Broker {
             }
         });
         this.subscriptions = new Subscriptions(store, queueContext);
+        store.brokerThread(task -> scheduler.schedule(0, task));
         this.xa = new XaBranches(this, store, scheduler);
     }
 
@@ -719,9 +720,17 @@ public final class Broker {
         });
         for (MessageRef ref : st.acked()) {
             released(ref);
+            recordGoneIfLast(ref);
         }
         for (MessageRef ref : st.visible()) {
             ref.queue().add(ref);
+        }
+    }
+
+    /** After a forced commit that removed {@code ref}: a large message whose record went with it may give its file back. */
+    private static void recordGoneIfLast(MessageRef ref) {
+        if (ref.isJournaled() && ref.message().isLarge() && ref.message().journaledRefs() == 0) {
+            ref.message().journalRecordGone();
         }
     }
 
@@ -894,10 +903,13 @@ public final class Broker {
         tx.removeRef(ref);
         released(ref);
         m.countIn(usage(copy.destination()), 1);
-        tx.commit().exceptionally(e -> {
-            LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
-                    targetName, e.toString());
-            return null;
+        tx.commit().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
+                        targetName, e.toString());
+            } else if (ref.message().isLarge()) {
+                scheduler.schedule(0, () -> recordGoneIfLast(ref));
+            }
         });
         return moved;
     }

@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * <p>A large message ({@link #isLarge()}) keeps only its headers and properties in memory; its
  * body is a file ({@link dev.wharf.server.internal.store.LargeBody}) this message holds until its
- * last reference is gone ({@link #refGone()}), or until it turns out no queue ever took it
- * ({@link #discardIfUnused()}); the body is then released, and the last holder deletes the file.
+ * last reference is gone ({@link #refGone()}) and, if it was journaled, the deletion of its record
+ * is forced ({@link #journalRecordGone()}): a crash never finds a live record whose file is gone.
+ * A message no queue ever took ({@link #discardIfUnused()}) gives its body back at once. The last
+ * holder of a body deletes the file.
  *
  * <p>Not thread-safe; confined to the broker thread.
  */
@@ -32,6 +34,10 @@ public final class StoredMessage {
     /** The body of a large message, or null; held while {@link #largeHeld}. */
     private final dev.wharf.server.internal.store.LargeBody large;
     private boolean largeHeld;
+    /** Some queue referenced it (countIn); its last reference went ({@link #refGone}); its record's deletion is forced. */
+    private boolean everCounted;
+    private boolean refsGone;
+    private boolean recordGone;
 
     public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId) {
         this(wire, senderConnectionId, senderClientId, null);
@@ -66,7 +72,15 @@ public final class StoredMessage {
      * messages and for messages some queue still references.
      */
     public void discardIfUnused() {
-        if (largeHeld && countedIn == null && liveRefs <= 0) {
+        if (largeHeld && !everCounted) {
+            releaseLarge();
+        }
+    }
+
+    /** The deletion of the journal record of this (large) message is forced; its body may go once unreferenced. */
+    public void journalRecordGone() {
+        recordGone = true;
+        if (refsGone) {
             releaseLarge();
         }
     }
@@ -145,6 +159,7 @@ public final class StoredMessage {
             return;
         }
         liveRefs = refs;
+        everCounted = true;
         countedIn = usage;
         countedBytes = wire.estimatedSize();
         usage.add(countedBytes);
@@ -162,7 +177,10 @@ public final class StoredMessage {
             pages.release(page);
             page = null;
         }
-        releaseLarge();
+        refsGone = true;
+        if (!isJournaled() || recordGone) {
+            releaseLarge();
+        }
         return u;
     }
 

@@ -51,6 +51,8 @@ public final class JournalStore implements AutoCloseable {
     private final Journal journal;
     private final int maxPayload;
     private LargeMessageStore largeMessages;
+    /** Runs tasks on the broker thread; set by the broker (journal completions hop back through it). */
+    private java.util.concurrent.Executor brokerThread = Runnable::run;
     private long lastId;
 
     /** @param maxPayload the largest record payload the journal accepts */
@@ -62,6 +64,11 @@ public final class JournalStore implements AutoCloseable {
     /** Where large message bodies are kept; set before {@link #open()}. Null: large messages are refused. */
     public void largeMessages(LargeMessageStore store) {
         this.largeMessages = store;
+    }
+
+    /** The broker thread, for completions that touch broker state. */
+    public void brokerThread(java.util.concurrent.Executor executor) {
+        this.brokerThread = executor;
     }
 
     /** Where large message bodies are kept, or null. */
@@ -231,7 +238,12 @@ public final class JournalStore implements AutoCloseable {
         StoredMessage m = ref.message();
         CompletableFuture<Void> f = call(() -> journal.delete(ref.seq(), durable));
         if (m.removeJournaledRef() == 0) {
-            f = all(List.of(f, call(() -> journal.delete(m.journalId(), durable))));
+            // A large message's record deletion is forced: its body file goes only after it.
+            CompletableFuture<Void> gone = call(() -> journal.delete(m.journalId(), durable || m.isLarge()));
+            if (m.isLarge()) {
+                gone.thenRun(() -> brokerThread.execute(m::journalRecordGone));
+            }
+            f = all(List.of(f, gone));
         }
         return f;
     }

@@ -123,6 +123,7 @@ class LargeMessageStoreTest {
     private void awaitFiles(long expected) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (files() != expected && System.nanoTime() < deadline) {
+            h.scheduler.advance(0); // journal completions hop to the broker thread through the scheduler
             Thread.sleep(5);
         }
         assertEquals(expected, files(), "large message files");
