@@ -240,7 +240,7 @@ class LargeMessageIT extends BrokerTestSupport {
     }
 
     @Test
-    void browserSeesLargeMessagesWithTheirBodyLengthInAProperty() throws Exception {
+    void browserSeesLargeMessagesWithTheirBodyLengthInAPropertyAndCannotReadTheBody() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue q = s.createQueue(unique("browse"));
@@ -249,6 +249,8 @@ class LargeMessageIT extends BrokerTestSupport {
         Enumeration<?> e = browser.getEnumeration();
         Message m = (Message) e.nextElement();
         assertEquals(400_000L, m.getLongProperty(WharfProperties.LARGE_BODY_OMITTED));
+        assertThrows(jakarta.jms.MessageFormatException.class, () -> ((BytesMessage) m).readBytes(new byte[10]));
+        assertThrows(jakarta.jms.MessageFormatException.class, () -> m.getBody(byte[].class));
         browser.close();
         assertEquals(LargeBodies.crc(20, 400_000), crcOf((BytesMessage) s.createConsumer(q).receive(10_000)));
     }

@@ -60,6 +60,8 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     private java.io.OutputStream fileOut;
     private FileBodyReader reader;
     private java.io.InputStream inputStream;
+    /** Why the body cannot be read (a large message seen through a QueueBrowser), or null. */
+    private String unavailable;
 
     // Write mode: the bytes are `body` followed by what `out` holds (out is created on the first write).
     // Read mode: the bytes are `body` (never modified once set, so it may be shared), `in` is the position.
@@ -116,6 +118,11 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
             }
         }
         return file;
+    }
+
+    /** Makes every read of the body fail with {@code reason} (a browsed large message, whose body stayed at the broker). */
+    public void bodyUnavailable(String reason) {
+        this.unavailable = reason;
     }
 
     /** Makes this received message read its body from {@code received} (a large message). */
@@ -314,7 +321,10 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         return in;
     }
 
-    private void checkReadable() throws MessageNotReadableException {
+    private void checkReadable() throws JMSException {
+        if (unavailable != null) {
+            throw new MessageFormatException(unavailable);
+        }
         if (!isReadOnlyBody()) {
             throw new MessageNotReadableException("The BytesMessage is in write-only mode: call reset() to read it");
         }
@@ -644,7 +654,10 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
 
     /** All the bytes whatever the mode or position (a copy); null if there are none. */
     @Override
-    Object bodyObject() {
+    Object bodyObject() throws JMSException {
+        if (unavailable != null) {
+            throw new MessageFormatException(unavailable);
+        }
         byte[] bytes = content();
         return bytes.length == 0 ? null : bytes.clone();
     }
