@@ -67,6 +67,8 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     // Read mode: the bytes are `body` (never modified once set, so it may be shared), `in` is the position.
     private byte[] body = EMPTY;
     private ByteArrayOutputStream out;
+    /** Bytes {@link #out} held before {@link #dataOut} wrote to it. */
+    private int outBase;
     private DataOutputStream dataOut;
     private ByteBuffer in;
 
@@ -437,7 +439,7 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         }
         try {
             DataOutputStream data = output();
-            if (file == null && out.size() + (long) length > spillThreshold) {
+            if (file == null && outBase + (long) data.size() + length > spillThreshold) {
                 // Spill before a write that would take the body past the threshold, not after it.
                 spill();
                 data = dataOut;
@@ -497,9 +499,11 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         if (out == null) {
             out = new ByteArrayOutputStream(Math.max(64, body.length * 2));
             out.writeBytes(body);
+            outBase = body.length;
             body = EMPTY;
             dataOut = new DataOutputStream(out);
-        } else if (out.size() > spillThreshold) {
+        } else if (outBase + dataOut.size() > spillThreshold) {
+            // DataOutputStream.size() is a plain field read; ByteArrayOutputStream.size() would lock.
             spill();
         }
         return dataOut;
