@@ -280,6 +280,82 @@ class LargeMessageIT extends BrokerTestSupport {
     }
 
     @Test
+    void concurrentProducersAndConsumersOfLargeAndSmallMessagesGetEveryBodyIntact() throws Exception {
+        Queue q = connect().createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue(unique("mixed"));
+        int producers = 3;
+        int perProducer = 12;
+        java.util.concurrent.ConcurrentHashMap<String, Long> expected = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int p = 0; p < producers; p++) {
+            int pid = p;
+            Connection pc = connect();
+            threads.add(new Thread(() -> {
+                try {
+                    Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer prod = ps.createProducer(q);
+                    java.util.Random r = new java.util.Random(pid);
+                    for (int i = 0; i < perProducer; i++) {
+                        int size = i % 3 == 0 ? r.nextInt(1000) : 100_000 + r.nextInt(2_000_000);
+                        long seed = pid * 1000L + i;
+                        BytesMessage m = bytes(ps, seed, size);
+                        m.setIntProperty("producer", pid);
+                        m.setIntProperty("seq", i);
+                        expected.put(pid + "/" + i, LargeBodies.crc(seed, size));
+                        prod.send(m);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        java.util.concurrent.ConcurrentHashMap<String, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
+        Connection cc = connect();
+        CountDownLatch all = new CountDownLatch(producers * perProducer);
+        for (int k = 0; k < 2; k++) {
+            Session cs = cc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            cs.createConsumer(q).setMessageListener(message -> {
+                try {
+                    BytesMessage b = (BytesMessage) message;
+                    int pid = b.getIntProperty("producer");
+                    int seq = b.getIntProperty("seq");
+                    got.put(pid + "/" + seq, crcOf(b));
+                    all.countDown();
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertTrue(all.await(60, TimeUnit.SECONDS), "received " + got.size() + " of " + producers * perProducer);
+        assertNull(failure.get());
+        assertEquals(expected, got);
+        awaitNoLargeFiles();
+    }
+
+    @Test
+    void oneConsumerSeesEachProducersLargeAndSmallMessagesInSendOrder() throws Exception {
+        Connection c = connect();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue(unique("order"));
+        MessageProducer p = s.createProducer(q);
+        for (int i = 0; i < 10; i++) {
+            BytesMessage m = bytes(s, i, i % 2 == 0 ? 300_000 : 10);
+            m.setIntProperty("seq", i);
+            p.send(m);
+        }
+        MessageConsumer consumer = connect().createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        for (int i = 0; i < 10; i++) {
+            BytesMessage m = (BytesMessage) consumer.receive(10_000);
+            assertEquals(i, m.getIntProperty("seq"));
+            assertEquals(LargeBodies.crc(i, i % 2 == 0 ? 300_000 : 10), crcOf(m));
+        }
+    }
+
+    @Test
     void smallBytesMessageStaysInMemoryAndBelowTheThresholdTravelsInOneFrame() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
