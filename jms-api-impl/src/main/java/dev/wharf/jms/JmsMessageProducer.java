@@ -402,7 +402,10 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
      * message's body file, or its InputStream. Always waits for the broker's answer before it
      * returns, so that the producer's later sends (and a commit) stay behind it; a
      * {@code CompletionListener} is then called in order with the producer's other callbacks.
-     * A large send is not resent after a failover: it fails, and the application may retry it.
+     * A send cut off by a failover is streamed again to the new broker (with the duplicate id the
+     * producer set, so a copy the broker already stored is dropped) when its body can be read
+     * again (bytes or a file) and it is not part of a transaction; else it fails, and the
+     * application may retry it.
      */
     private void sendLarge(JmsDestination dest, Message message, JmsMessage ours, WireMessage wire, byte[] bytes,
                            CompletionListener listener) throws JMSException {
@@ -411,54 +414,57 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         if (!transacted) {
             c.awaitRoomIn(wire.destination());
         }
-        java.io.InputStream body;
-        long length;
-        if (bytes != null) {
-            body = new java.io.ByteArrayInputStream(bytes);
-            length = bytes.length;
-        } else {
-            dev.wharf.jms.message.JmsBytesMessage b = (dev.wharf.jms.message.JmsBytesMessage) ours;
-            if (b.bodyInputStream() != null) {
-                body = b.bodyInputStream();
-                length = -1;
-            } else {
-                dev.wharf.jms.message.LargeBodyFile file = b.bodyFile();
-                try {
-                    length = java.nio.file.Files.size(file.path());
-                    body = java.nio.file.Files.newInputStream(file.path());
-                } catch (java.io.IOException e) {
-                    JMSException jmse = new JMSException("cannot read the large message body in " + file.path() + ": " + e);
-                    jmse.initCause(e);
-                    throw jmse;
-                }
-            }
-        }
+        java.io.InputStream stream = bytes == null ? ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() : null;
+        boolean resendable = stream == null && c.failoverEnabled() && !transacted && !session.commitsEachSend();
         String what = "SEND of a large message to " + dest;
         CompletableFuture<Frame> answer;
-        try {
-            answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.maxFrameSize(), c.answerTimeout());
-        } finally {
-            if (bytes == null && ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() == null) {
-                try {
-                    body.close();
-                } catch (java.io.IOException e) {
-                    // read-only file
+        JMSException failure = null;
+        for (int attempt = 1; ; attempt++) {
+            long generation = c.generation();
+            java.io.InputStream body = stream != null ? stream : openBody(ours, bytes);
+            long length = stream != null ? -1 : bytes != null ? bytes.length : fileLength(ours);
+            try {
+                answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.maxFrameSize(), c.answerTimeout());
+                if (listener == null || resendable) {
+                    c.await(answer, what);
+                }
+                failure = null;
+                break;
+            } catch (JMSException e) {
+                boolean lost = e instanceof dev.wharf.jms.internal.ConnectionLostException || c.generation() != generation;
+                if (!resendable || !lost || attempt >= 5) {
+                    if (listener == null) {
+                        throw e;
+                    }
+                    answer = CompletableFuture.failedFuture(e);
+                    failure = e;
+                    break;
+                }
+                c.awaitFailover(generation);
+            } finally {
+                if (stream == null) {
+                    try {
+                        body.close();
+                    } catch (java.io.IOException e) {
+                        // read-only
+                    }
                 }
             }
         }
         if (listener == null) {
-            c.await(answer, what);
             if (session.commitsEachSend()) {
                 session.afterSend();
             }
             return;
         }
-        try {
-            answer.get(c.answerTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // the callback reports it
+        if (failure == null) {
+            try {
+                answer.get(c.answerTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the callback reports it
+            }
         }
         if (session.commitsEachSend() && answer.isDone() && !answer.isCompletedExceptionally()
                 && !(answer.join() instanceof ErrorFrame)) {
@@ -470,6 +476,32 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             asyncSends.add(send);
         }
         answer.whenComplete((f, t) -> completed(send, f, t));
+    }
+
+    /** A fresh stream over a large body held in memory or in the message's file. */
+    private static java.io.InputStream openBody(JmsMessage ours, byte[] bytes) throws JMSException {
+        if (bytes != null) {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+        dev.wharf.jms.message.LargeBodyFile file = ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyFile();
+        try {
+            return java.nio.file.Files.newInputStream(file.path());
+        } catch (java.io.IOException e) {
+            JMSException jmse = new JMSException("cannot read the large message body in " + file.path() + ": " + e);
+            jmse.initCause(e);
+            throw jmse;
+        }
+    }
+
+    private static long fileLength(JmsMessage ours) throws JMSException {
+        dev.wharf.jms.message.LargeBodyFile file = ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyFile();
+        try {
+            return java.nio.file.Files.size(file.path());
+        } catch (java.io.IOException e) {
+            JMSException jmse = new JMSException("cannot read the size of the large message body in " + file.path() + ": " + e);
+            jmse.initCause(e);
+            throw jmse;
+        }
     }
 
     /** An asynchronous send waiting for its answer, or for earlier sends' callbacks. */
