@@ -1,6 +1,8 @@
 package dev.wharf.jms.internal;
 
 import dev.wharf.jms.JmsExceptionSupport;
+import dev.wharf.jms.message.LargeBodyFile;
+import dev.wharf.protocol.BodyType;
 import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.FrameDecoder;
@@ -9,9 +11,14 @@ import dev.wharf.protocol.FrameType;
 import dev.wharf.protocol.MalformedFrame;
 import dev.wharf.protocol.Packet;
 import dev.wharf.protocol.ProtocolVersion;
+import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.frame.AddressFlowFrame;
+import dev.wharf.protocol.frame.BodyChunkFrame;
+import dev.wharf.protocol.frame.BodyEndFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
+import dev.wharf.protocol.frame.LargeDeliverFrame;
+import dev.wharf.protocol.frame.LargeSendFrame;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,12 +32,25 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +64,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the I/O thread never waits for the disk); the listener is then called on that thread.
  */
 public final class Transport {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Transport.class);
 
     /** What the owning connection hears from the I/O thread. */
     public interface Listener {
@@ -52,7 +73,7 @@ public final class Transport {
          * BytesMessage {@code largeBody} holds its body (the frame's message has none); else null.
          * {@code credits}: the consumer credit the delivery took (1; all the credit for a large message).
          */
-        void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody, int credits);
+        void onDeliver(DeliverFrame deliver, LargeBodyFile largeBody, int credits);
 
         /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
         void onUnsolicitedError(ErrorFrame error);
@@ -78,9 +99,9 @@ public final class Transport {
      * Large deliveries being received. Used by one thread at a time: the I/O thread, or
      * {@link #LARGE_IO} while frames are diverted to it ({@link #inbound}).
      */
-    private final Map<Long, IncomingLarge> incoming = new java.util.HashMap<>();
+    private final Map<Long, IncomingLarge> incoming = new HashMap<>();
     /** Writes large bodies to disk (and handles the frames that follow them, in order); shared by all connections. */
-    private static final java.util.concurrent.ExecutorService LARGE_IO = java.util.concurrent.Executors.newSingleThreadExecutor(
+    private static final ExecutorService LARGE_IO = Executors.newSingleThreadExecutor(
             new DefaultThreadFactory("wharf-client-large-io", true));
     /** Chunk bytes waiting for the disk above which the channel stops reading, and below which it reads again. */
     static final long PAUSE_BYTES = 8L * 1024 * 1024;
@@ -88,7 +109,7 @@ public final class Transport {
     /** Confined to the I/O thread: a large delivery is between its LARGE_DELIVER and its BODY_END. */
     private boolean largeOpen;
     /** Frames handed to LARGE_IO and not yet handled (incremented on the I/O thread, decremented on LARGE_IO). */
-    private final java.util.concurrent.atomic.AtomicInteger diverted = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger diverted = new AtomicInteger();
     private final AtomicLong divertedBytes = new AtomicLong();
 
     /** The chunk size of large messages this client sends. */
@@ -98,13 +119,13 @@ public final class Transport {
 
     /** A large delivery on its way in: its body goes to a temporary file as it arrives. */
     private static final class IncomingLarge {
-        final dev.wharf.protocol.frame.LargeDeliverFrame begin;
-        final dev.wharf.jms.message.LargeBodyFile file;
-        java.nio.channels.FileChannel channel;
+        final LargeDeliverFrame begin;
+        final LargeBodyFile file;
+        FileChannel channel;
         long received;
-        java.io.IOException failure;
+        IOException failure;
 
-        IncomingLarge(dev.wharf.protocol.frame.LargeDeliverFrame begin, dev.wharf.jms.message.LargeBodyFile file) {
+        IncomingLarge(LargeDeliverFrame begin, LargeBodyFile file) {
             this.begin = begin;
             this.file = file;
         }
@@ -209,8 +230,8 @@ public final class Transport {
      * @throws JMSException if reading the body fails (the broker is told to discard it) or the
      *     connection is lost or stalls for {@code timeoutMillis}
      */
-    public CompletableFuture<Frame> sendLarge(long sessionId, long producerId, dev.wharf.protocol.WireMessage headers,
-                                              java.io.InputStream body, long length, int maxFrameSize,
+    public CompletableFuture<Frame> sendLarge(long sessionId, long producerId, WireMessage headers,
+                                              InputStream body, long length, int maxFrameSize,
                                               long timeoutMillis) throws JMSException {
         long streamId = streamIds.incrementAndGet();
         // A chunk frame is the header, the stream id and the bytes' length before the bytes.
@@ -218,9 +239,9 @@ public final class Transport {
         if (!isOpen()) {
             throw lost(false);
         }
-        channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.LargeSendFrame(sessionId, producerId, streamId,
+        channel.writeAndFlush(new Packet(0, new LargeSendFrame(sessionId, producerId, streamId,
                 length, headers)), channel.voidPromise());
-        java.util.ArrayDeque<ChannelFuture> window = new java.util.ArrayDeque<>();
+        ArrayDeque<ChannelFuture> window = new ArrayDeque<>();
         long total = 0;
         try {
             while (true) {
@@ -230,10 +251,10 @@ public final class Transport {
                     break;
                 }
                 if (n < chunkSize) {
-                    chunk = java.util.Arrays.copyOf(chunk, n);
+                    chunk = Arrays.copyOf(chunk, n);
                 }
                 total += n;
-                window.add(channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.BodyChunkFrame(streamId, chunk))));
+                window.add(channel.writeAndFlush(new Packet(0, new BodyChunkFrame(streamId, chunk))));
                 if (window.size() >= WINDOW) {
                     awaitWrite(window.poll(), timeoutMillis);
                 }
@@ -241,8 +262,8 @@ public final class Transport {
                     break;
                 }
             }
-        } catch (java.io.IOException e) {
-            channel.writeAndFlush(new Packet(0, new dev.wharf.protocol.frame.BodyEndFrame(streamId, total, true)));
+        } catch (IOException e) {
+            channel.writeAndFlush(new Packet(0, new BodyEndFrame(streamId, total, true)));
             JMSException jmse = new JMSException("cannot read the body of a large message after " + total + " bytes: "
                     + e.getMessage() + "; the message was not sent");
             jmse.setLinkedException(e);
@@ -252,7 +273,7 @@ public final class Transport {
         while (!window.isEmpty()) {
             awaitWrite(window.poll(), timeoutMillis);
         }
-        return request(new dev.wharf.protocol.frame.BodyEndFrame(streamId, total, false));
+        return request(new BodyEndFrame(streamId, total, false));
     }
 
     private void awaitWrite(ChannelFuture f, long timeoutMillis) throws JMSException {
@@ -272,11 +293,11 @@ public final class Transport {
 
     // ---- large deliveries, on the I/O thread ----
 
-    private void largeBegin(dev.wharf.protocol.frame.LargeDeliverFrame d) {
+    private void largeBegin(LargeDeliverFrame d) {
         IncomingLarge in;
         try {
-            in = new IncomingLarge(d, dev.wharf.jms.message.LargeBodyFile.create(null));
-        } catch (java.io.UncheckedIOException e) {
+            in = new IncomingLarge(d, LargeBodyFile.create(null));
+        } catch (UncheckedIOException e) {
             in = new IncomingLarge(d, null);
             in.failure = e.getCause();
         }
@@ -287,34 +308,34 @@ public final class Transport {
         }
     }
 
-    private void largeChunk(dev.wharf.protocol.frame.BodyChunkFrame c) {
+    private void largeChunk(BodyChunkFrame c) {
         IncomingLarge in = incoming.get(c.streamId());
         if (in == null || in.failure != null) {
             return;
         }
         try {
             if (in.channel == null) {
-                in.channel = java.nio.channels.FileChannel.open(in.file.path(), java.nio.file.StandardOpenOption.WRITE);
+                in.channel = FileChannel.open(in.file.path(), StandardOpenOption.WRITE);
             }
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(c.data());
+            ByteBuffer buf = ByteBuffer.wrap(c.data());
             while (buf.hasRemaining()) {
                 in.channel.write(buf);
             }
             in.received += c.data().length;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             in.failure = e;
         }
     }
 
-    private void largeEnd(dev.wharf.protocol.frame.BodyEndFrame end) {
+    private void largeEnd(BodyEndFrame end) {
         IncomingLarge in = incoming.remove(end.streamId());
         if (in == null) {
             return;
         }
         closeQuietly(in);
-        dev.wharf.protocol.frame.LargeDeliverFrame d = in.begin;
+        LargeDeliverFrame d = in.begin;
         if (end.aborted() || in.failure != null || in.received != d.bodyLength()) {
-            org.slf4j.LoggerFactory.getLogger(Transport.class).error("Large message {} from {} could not be received ({});"
+            LOG.error("Large message {} from {} could not be received ({});"
                     + " it stays unacknowledged and comes again when its session closes", d.message().messageId(), address,
                     end.aborted() ? "the broker cut it off" : in.failure != null ? in.failure.toString()
                             : in.received + " of " + d.bodyLength() + " bytes");
@@ -325,14 +346,14 @@ public final class Transport {
         }
         in.file.length(in.received);
         Listener l = listener;
-        dev.wharf.protocol.WireMessage m = d.message();
-        if (m.bodyType() != dev.wharf.protocol.BodyType.BYTES) {
+        WireMessage m = d.message();
+        if (m.bodyType() != BodyType.BYTES) {
             // Other message types are whole in memory at the application anyway: assemble the body.
             byte[] bytes;
             try {
-                bytes = java.nio.file.Files.readAllBytes(in.file.path());
-            } catch (java.io.IOException | OutOfMemoryError e) {
-                org.slf4j.LoggerFactory.getLogger(Transport.class).error("Large message {} of {} bytes cannot be read"
+                bytes = Files.readAllBytes(in.file.path());
+            } catch (IOException | OutOfMemoryError e) {
+                LOG.error("Large message {} of {} bytes cannot be read"
                         + " into memory: {}", m.messageId(), in.received, e.toString());
                 in.file.delete();
                 return;
@@ -356,7 +377,7 @@ public final class Transport {
         if (in.channel != null) {
             try {
                 in.channel.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 in.failure = in.failure == null ? e : in.failure;
             }
             in.channel = null;
@@ -481,7 +502,7 @@ public final class Transport {
         if (type == FrameType.BODY_END && ((Packet) msg).correlationId() == 0) {
             largeOpen = false;
         }
-        int bytes = type == FrameType.BODY_CHUNK ? ((dev.wharf.protocol.frame.BodyChunkFrame) ((Packet) msg).frame()).data().length : 0;
+        int bytes = type == FrameType.BODY_CHUNK ? ((BodyChunkFrame) ((Packet) msg).frame()).data().length : 0;
         diverted.incrementAndGet();
         if (bytes > 0 && divertedBytes.addAndGet(bytes) > PAUSE_BYTES && ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
@@ -490,7 +511,7 @@ public final class Transport {
             try {
                 handle(ctx, msg);
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Transport.class).error("Error handling a frame from {}; closing the"
+                LOG.error("Error handling a frame from {}; closing the"
                         + " connection", address, e);
                 ctx.close();
             } finally {
@@ -549,16 +570,16 @@ public final class Transport {
         }
         switch (p.frame().type()) {
             case LARGE_DELIVER -> {
-                t.largeBegin((dev.wharf.protocol.frame.LargeDeliverFrame) p.frame());
+                t.largeBegin((LargeDeliverFrame) p.frame());
                 return;
             }
             case BODY_CHUNK -> {
-                t.largeChunk((dev.wharf.protocol.frame.BodyChunkFrame) p.frame());
+                t.largeChunk((BodyChunkFrame) p.frame());
                 return;
             }
             case BODY_END -> {
                 if (p.correlationId() == 0) {
-                    t.largeEnd((dev.wharf.protocol.frame.BodyEndFrame) p.frame());
+                    t.largeEnd((BodyEndFrame) p.frame());
                     return;
                 }
             }
