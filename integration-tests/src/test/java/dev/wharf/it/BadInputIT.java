@@ -51,7 +51,8 @@ class BadInputIT {
     void oversizedMessageIsRefusedAndTheBrokerKeepsServing() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0).maxFrameSize(64 * 1024).build()) {
             broker.start();
-            WharfConnectionFactory cf = new WharfConnectionFactory(broker.url());
+            // A threshold above the broker's frame limit: the message would travel in one frame.
+            WharfConnectionFactory cf = new WharfConnectionFactory(broker.url() + "?largeMessageThreshold=1048576");
             try (Connection c = cf.createConnection()) {
                 c.start();
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -62,6 +63,28 @@ class BadInputIT {
                 assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
                 s.createProducer(q).send(s.createTextMessage("small"));
                 assertEquals("small", ((TextMessage) s.createConsumer(q).receive(5000)).getText());
+            }
+        }
+    }
+
+    @Test
+    void messageOverTheFrameLimitStreamsInChunksThatFitIt() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(data).host("localhost").port(0).maxFrameSize(64 * 1024).build()) {
+            broker.start();
+            WharfConnectionFactory cf = new WharfConnectionFactory(broker.url());
+            try (Connection c = cf.createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Queue q = s.createQueue("big");
+                BytesMessage big = s.createBytesMessage();
+                byte[] body = new byte[1024 * 1024];
+                new java.util.Random(1).nextBytes(body);
+                big.writeBytes(body);
+                s.createProducer(q).send(big);
+                BytesMessage in = (BytesMessage) s.createConsumer(q).receive(5000);
+                byte[] back = new byte[body.length];
+                assertEquals(body.length, in.readBytes(back));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(body, back);
             }
         }
     }

@@ -348,6 +348,25 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         return f;
     }
 
+    /**
+     * Waits until a connection of a generation after {@code generation} is in use (a failover
+     * finished), at most the reconnect timeout.
+     *
+     * @throws JMSException if reconnecting gave up, the connection closed, or it took too long
+     */
+    void awaitFailover(long generation) throws JMSException {
+        try {
+            afterFailover(generation).get(settings.reconnect().timeout() + settings.requestTimeout(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new JMSException("the connection did not fail over within " + settings.reconnect().timeout() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for a failover");
+        } catch (ExecutionException e) {
+            throw JmsExceptionSupport.toJms(e.getCause());
+        }
+    }
+
     /** Completes once the connection of a generation after {@code generation} is in use; fails if reconnecting gave up. */
     private CompletableFuture<Void> afterFailover(long generation) {
         synchronized (linkLock) {
@@ -406,6 +425,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     int prefetch() {
         return settings.prefetch();
+    }
+
+    /** Body size above which a message is sent as a large message (the factory's largeMessageThreshold). */
+    int largeMessageThreshold() {
+        return settings.largeMessageThreshold();
     }
 
     int maxFrameSize() {
@@ -717,10 +741,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
 
         @Override
-        public void onDeliver(DeliverFrame deliver) {
+        public void onDeliver(DeliverFrame deliver, dev.wharf.jms.message.LargeBodyFile largeBody, int credits) {
             JmsMessageConsumer c = consumers.get(deliver.consumerId());
             if (c != null) {
-                c.onDeliver(deliver, of.generation());
+                c.onDeliver(deliver, of.generation(), largeBody, credits);
+            } else if (largeBody != null) {
+                largeBody.delete();
             }
         }
 

@@ -110,8 +110,11 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     // ---- from the I/O thread ----
 
-    void onDeliver(DeliverFrame frame, long generation) {
-        Delivery d = new Delivery(frame, generation);
+    void onDeliver(DeliverFrame frame, long generation, dev.wharf.jms.message.LargeBodyFile largeBody, int credits) {
+        if (largeBody != null) {
+            session.adopt(largeBody);
+        }
+        Delivery d = new Delivery(frame, generation, largeBody, credits);
         lock.lock();
         try {
             buffer.add(d);
@@ -224,7 +227,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 creditOne(d);
                 continue;
             }
-            JmsMessage m = JmsMessage.fromWire(d.frame().message(), session.connection().deliveryCount(d.frame()));
+            JmsMessage m = d.toMessage(session.connection().deliveryCount(d.frame()));
             prepare(m);
             String problem = check == null ? null : check.problem(m);
             if (problem != null) {
@@ -322,7 +325,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         int grant = 0;
         lock.lock();
         try {
-            consumedSinceCredit++;
+            consumedSinceCredit += d.credits();
             if (consumedSinceCredit >= Math.max(1, prefetch / 2)) {
                 grant = consumedSinceCredit;
                 consumedSinceCredit = 0;
@@ -358,7 +361,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 creditOne(d);
                 return true;
             }
-            JmsMessage m = JmsMessage.fromWire(d.frame().message(), session.connection().deliveryCount(d.frame()));
+            JmsMessage m = d.toMessage(session.connection().deliveryCount(d.frame()));
             prepare(m);
             int mode = session.ackMode();
             boolean threw = false;

@@ -319,13 +319,28 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSMessageID(disableMessageID ? null : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
         JmsMessage ours = message instanceof JmsMessage m ? m : JmsMessage.copyOf(message);
         JmsConnection c = session.connection();
-        WireMessage wire = ours.toWire(c.connectionId());
+        WireMessage wire;
+        byte[] largeBytes = null;
+        if (ours.hasExternalBody()) {
+            wire = ours.toWireWithoutBody(c.connectionId());
+        } else {
+            wire = ours.toWire(c.connectionId());
+            byte[] body = wire.body();
+            if (body != null && body.length > c.largeMessageThreshold()) {
+                largeBytes = body;
+                wire = wire.withBody(null);
+            }
+        }
         if (c.failoverEnabled() && !wire.properties().containsKey(WharfProperties.DUPLICATE_ID)) {
             // A send cut off by a failover is sent again; this id lets the new broker drop a copy it has.
             java.util.Map<String, Object> props = new java.util.HashMap<>(wire.properties());
             props.put(WharfProperties.DUPLICATE_ID, wire.messageId() != null ? wire.messageId()
                     : ID_PREFIX + MESSAGE_IDS.incrementAndGet());
             wire = wire.withProperties(props);
+        }
+        if (largeBytes != null || ours.hasExternalBody()) {
+            sendLarge(dest, message, ours, wire, largeBytes, listener);
+            return;
         }
         int size = wire.estimatedSize();
         if (size > c.maxFrameSize()) {
@@ -380,6 +395,113 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
             asyncSends.add(send);
         }
         answer.whenComplete((f, t) -> completed(send, f, t));
+    }
+
+    /**
+     * Sends a large message: its body streams to the broker in chunks from {@code bytes}, the
+     * message's body file, or its InputStream. Always waits for the broker's answer before it
+     * returns, so that the producer's later sends (and a commit) stay behind it; a
+     * {@code CompletionListener} is then called in order with the producer's other callbacks.
+     * A send cut off by a failover is streamed again to the new broker (with the duplicate id the
+     * producer set, so a copy the broker already stored is dropped) when its body can be read
+     * again (bytes or a file) and it is not part of a transaction; else it fails, and the
+     * application may retry it.
+     */
+    private void sendLarge(JmsDestination dest, Message message, JmsMessage ours, WireMessage wire, byte[] bytes,
+                           CompletionListener listener) throws JMSException {
+        JmsConnection c = session.connection();
+        boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
+        if (!transacted) {
+            c.awaitRoomIn(wire.destination());
+        }
+        java.io.InputStream stream = bytes == null ? ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() : null;
+        boolean resendable = stream == null && c.failoverEnabled() && !transacted && !session.commitsEachSend();
+        String what = "SEND of a large message to " + dest;
+        CompletableFuture<Frame> answer;
+        JMSException failure = null;
+        for (int attempt = 1; ; attempt++) {
+            long generation = c.generation();
+            java.io.InputStream body = stream != null ? stream : openBody(ours, bytes);
+            long length = stream != null ? -1 : bytes != null ? bytes.length : fileLength(ours);
+            try {
+                answer = c.transport().sendLarge(session.id(), id, wire, body, length, c.maxFrameSize(), c.answerTimeout());
+                if (listener == null || resendable) {
+                    c.await(answer, what);
+                }
+                failure = null;
+                break;
+            } catch (JMSException e) {
+                boolean lost = e instanceof dev.wharf.jms.internal.ConnectionLostException || c.generation() != generation;
+                if (!resendable || !lost || attempt >= 5) {
+                    if (listener == null) {
+                        throw e;
+                    }
+                    answer = CompletableFuture.failedFuture(e);
+                    failure = e;
+                    break;
+                }
+                c.awaitFailover(generation);
+            } finally {
+                if (stream == null) {
+                    try {
+                        body.close();
+                    } catch (java.io.IOException e) {
+                        // read-only
+                    }
+                }
+            }
+        }
+        if (listener == null) {
+            if (session.commitsEachSend()) {
+                session.afterSend();
+            }
+            return;
+        }
+        if (failure == null) {
+            try {
+                answer.get(c.answerTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the callback reports it
+            }
+        }
+        if (session.commitsEachSend() && answer.isDone() && !answer.isCompletedExceptionally()
+                && !(answer.join() instanceof ErrorFrame)) {
+            session.afterSend();
+        }
+        pending.add(answer);
+        AsyncSend send = new AsyncSend(message, listener, answer);
+        synchronized (asyncSends) {
+            asyncSends.add(send);
+        }
+        answer.whenComplete((f, t) -> completed(send, f, t));
+    }
+
+    /** A fresh stream over a large body held in memory or in the message's file. */
+    private static java.io.InputStream openBody(JmsMessage ours, byte[] bytes) throws JMSException {
+        if (bytes != null) {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+        dev.wharf.jms.message.LargeBodyFile file = ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyFile();
+        try {
+            return java.nio.file.Files.newInputStream(file.path());
+        } catch (java.io.IOException e) {
+            JMSException jmse = new JMSException("cannot read the large message body in " + file.path() + ": " + e);
+            jmse.initCause(e);
+            throw jmse;
+        }
+    }
+
+    private static long fileLength(JmsMessage ours) throws JMSException {
+        dev.wharf.jms.message.LargeBodyFile file = ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyFile();
+        try {
+            return java.nio.file.Files.size(file.path());
+        } catch (java.io.IOException e) {
+            JMSException jmse = new JMSException("cannot read the size of the large message body in " + file.path() + ": " + e);
+            jmse.initCause(e);
+            throw jmse;
+        }
     }
 
     /** An asynchronous send waiting for its answer, or for earlier sends' callbacks. */

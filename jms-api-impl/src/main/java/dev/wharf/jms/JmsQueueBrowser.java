@@ -112,7 +112,13 @@ public class JmsQueueBrowser implements QueueBrowser {
             if (w == null) {
                 throw new NoSuchElementException("no more messages in " + queue);
             }
-            return JmsMessage.fromWire(w, 1);
+            JmsMessage m = JmsMessage.fromWire(w, 1);
+            Object omitted = w.properties().get(dev.wharf.protocol.WharfProperties.LARGE_BODY_OMITTED);
+            if (omitted != null && m instanceof dev.wharf.jms.message.JmsBytesMessage b) {
+                b.bodyUnavailable("the body of this large message (" + omitted + " bytes) is not sent to a QueueBrowser;"
+                        + " receive the message to read it");
+            }
+            return m;
         }
 
         private void fill() {

@@ -95,6 +95,8 @@ public class JmsSession implements QueueSession, TopicSession {
     private Delivery listenerDelivery;
     private boolean listenerDeliveryHandled;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Temporary files of large messages delivered to this session or written in it that still exist. */
+    private final java.util.Set<java.nio.file.Path> largeBodies = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private volatile ExecutorService deliveryExecutor;
     private volatile Thread deliveryThread;
@@ -219,7 +221,9 @@ public class JmsSession implements QueueSession, TopicSession {
     @Override
     public BytesMessage createBytesMessage() throws JMSException {
         checkClosed();
-        return new JmsBytesMessage();
+        JmsBytesMessage m = new JmsBytesMessage();
+        m.spillTo(connection.largeMessageThreshold(), largeBodies);
+        return m;
     }
 
     @Override
@@ -1003,9 +1007,15 @@ public class JmsSession implements QueueSession, TopicSession {
             ex.shutdown();
         }
         connection.removeSession(this);
+        dev.wharf.jms.message.LargeBodyFile.deleteAll(largeBodies);
         if (first != null) {
             throw first;
         }
+    }
+
+    /** The session owns the temporary file of a large message delivered to it: deleted at close at the latest. */
+    void adopt(dev.wharf.jms.message.LargeBodyFile file) {
+        largeBodies.add(file.path());
     }
 
     private void awaitPendingSendsQuietly() {

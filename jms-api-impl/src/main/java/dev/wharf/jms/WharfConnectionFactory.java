@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * The Wharf connection factory: {@code new WharfConnectionFactory("wharf://host:61700")}.
  *
- * <p>URL: {@code wharf://host[:port][,host[:port]...][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms]}.
+ * <p>URL: {@code wharf://host[:port][,host[:port]...][?prefetch=N&clientID=x&user=u&password=p&connectTimeout=ms&requestTimeout=ms&largeMessageThreshold=bytes]}.
  * With several addresses (a live broker and its shared-store backup) a new connection goes to
  * the first that accepts it.
  *
@@ -68,6 +68,10 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     private boolean blockOnAcknowledge;
     /** -1: three heartbeat intervals. */
     private int connectionTtl = -1;
+    private int largeMessageThreshold = DEFAULT_LARGE_MESSAGE_THRESHOLD;
+
+    /** The default {@link #setLargeMessageThreshold large message threshold}: 100 KiB. */
+    public static final int DEFAULT_LARGE_MESSAGE_THRESHOLD = 100 * 1024;
 
     public WharfConnectionFactory() {
         this(DEFAULT_URL);
@@ -162,10 +166,11 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
                 case "heartbeatInterval" -> setHeartbeatInterval(Integer.parseInt(value));
                 case "connectionTtl" -> setConnectionTtl(Integer.parseInt(value));
                 case "blockOnAcknowledge" -> setBlockOnAcknowledge(parseBoolean(key, value));
+                case "largeMessageThreshold" -> setLargeMessageThreshold(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("unknown option '" + key + "' in URL '" + url
                         + "' (known: prefetch, clientID, user, password, connectTimeout, requestTimeout, reconnectAttempts,"
                         + " reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout, heartbeatInterval,"
-                        + " connectionTtl, blockOnAcknowledge)");
+                        + " connectionTtl, blockOnAcknowledge, largeMessageThreshold)");
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option '" + key + "' in URL '" + url + "' is not a number: '" + value + "'", e);
@@ -210,6 +215,23 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
             throw new IllegalArgumentException("prefetch: " + prefetch + " (expected: >= 0)");
         }
         this.prefetch = prefetch;
+    }
+
+    public int getLargeMessageThreshold() {
+        return largeMessageThreshold;
+    }
+
+    /**
+     * The body size in bytes above which a message is a large message: it is sent as a stream of
+     * chunks rather than one frame, the broker keeps its body in a file, and a consumer receives it
+     * into a temporary file; a BytesMessage being written moves its body to a temporary file once
+     * it grows past this size. Default 100 KiB.
+     */
+    public void setLargeMessageThreshold(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("largeMessageThreshold: " + bytes + " (expected: >= 1024 bytes)");
+        }
+        this.largeMessageThreshold = bytes;
     }
 
     public int getConnectTimeout() {
@@ -373,7 +395,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
         }
         return new ConnectionSettings(addresses, userName, pass, clientID, prefetch, connectTimeout, requestTimeout,
                 new Reconnect(reconnectAttempts, reconnectInterval, reconnectBackoff, reconnectMaxInterval, reconnectTimeout),
-                heartbeat, blockOnAcknowledge);
+                heartbeat, blockOnAcknowledge, largeMessageThreshold);
     }
 
     String user() {
@@ -443,7 +465,7 @@ public class WharfConnectionFactory implements ConnectionFactory, QueueConnectio
     /** Everything a connection needs, fixed when it is created. */
     record ConnectionSettings(List<Address> addresses, String user, String password, String clientId,
                               int prefetch, int connectTimeout, int requestTimeout, Reconnect reconnect,
-                              Transport.Heartbeat heartbeat, boolean blockOnAcknowledge) {
+                              Transport.Heartbeat heartbeat, boolean blockOnAcknowledge, int largeMessageThreshold) {
     }
 
     /** How a connection reconnects after losing its broker; {@link #enabled()} false: it does not. */

@@ -30,6 +30,12 @@ public final class WharfProperties {
      */
     public static final String DUPLICATE_ID = "WHARF_DUPLICATE_ID";
 
+    /**
+     * Set by the broker on a large message a {@code QueueBrowser} sees: the length (long) of its
+     * body, which is not sent to browsers (the message's body reads as empty there).
+     */
+    public static final String LARGE_BODY_OMITTED = "JMS_WHARF_LargeBodyOmitted";
+
     private WharfProperties() {
     }
 

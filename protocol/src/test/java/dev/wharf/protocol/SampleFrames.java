@@ -70,6 +70,10 @@ final class SampleFrames {
         put(m, new CreateTempDestinationFrame(new WireDestination(WireDestination.Kind.TEMP_TOPIC, "temp-topic:c:1")));
         put(m, new DeleteTempDestinationFrame(new WireDestination(WireDestination.Kind.TEMP_TOPIC, "temp-topic:c:1")));
         put(m, new UnsubscribeFrame("sub"));
+        put(m, new LargeSendFrame(7, 8, 11, 3L << 30, message().withBody(null)));
+        put(m, new LargeDeliverFrame(9, 43, 1, 250, 3L << 30, minimalMessage()));
+        put(m, new BodyChunkFrame(11, new byte[] {0, -1, 7}));
+        put(m, new BodyEndFrame(11, 3L << 30, false));
         return m;
     }
 

@@ -5,6 +5,7 @@ import dev.wharf.server.internal.core.Broker;
 import dev.wharf.server.internal.core.BrokerConnection;
 import dev.wharf.server.internal.core.AddressSettingsResolver;
 import dev.wharf.server.internal.core.BrokerSettings;
+import dev.wharf.server.internal.store.LargeMessageStore;
 import dev.wharf.server.internal.store.PageStore;
 import dev.wharf.server.internal.core.BrokerThread;
 import dev.wharf.server.internal.net.Acceptor;
@@ -103,6 +104,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             JournalStore.Recovered opened;
             store = openStore(backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO);
+            // Large message bodies live beside the journal; the store's lock covers them too.
+            store.largeMessages(new LargeMessageStore(config.dataDirectory().resolve("large")));
             try {
                 opened = store.open();
             } catch (dev.wharf.journal.JournalLockedException e) {
@@ -115,6 +118,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 LOG.warn("Wharf broker {} finds its store held by its backup: asked for it back (failback), waiting for"
                         + " the backup to hand it over", config.brokerName());
                 store = openStore(BACKUP_LOCK_WAIT);
+                store.largeMessages(new LargeMessageStore(config.dataDirectory().resolve("large")));
                 opened = store.open();
             }
             JournalStore.Recovered recovered = opened;

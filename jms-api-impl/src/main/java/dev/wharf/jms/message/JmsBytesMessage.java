@@ -24,16 +24,51 @@ import java.nio.ByteBuffer;
  * MessageNotWriteableException, reading in write mode MessageNotReadableException. A read that
  * runs past the end throws MessageEOFException and leaves the position where it was.
  *
+ * <p>Large bodies: once the bytes written outgrow the spill threshold (the connection's
+ * {@code largeMessageThreshold}), they move to a temporary file ({@link LargeBodyFile}) and later
+ * writes go there, so a body larger than the heap can be written; reading such a body, or a large
+ * body received from the broker, goes through a small window on the file ({@link FileBodyReader}).
+ * The object property {@link #INPUT_STREAM} gives the body as an {@code InputStream} read while the
+ * message is sent; {@link #SAVE_STREAM} and {@link #OUTPUT_STREAM} write the body of a received
+ * message to an {@code OutputStream}.
+ *
  * <p>Not thread-safe (see {@link JmsMessage}).
  */
 public class JmsBytesMessage extends JmsMessage implements BytesMessage {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /**
+     * Object property: an {@code InputStream} the body is read from while the message is sent
+     * (streamed to the broker in chunks, never held whole); the message's other body is ignored.
+     */
+    public static final String INPUT_STREAM = "JMS_WHARF_InputStream";
+    /**
+     * Object property set on a received message: writes the whole body to the given
+     * {@code OutputStream}, returning when it is written (the stream is not closed).
+     */
+    public static final String SAVE_STREAM = "JMS_WHARF_SaveStream";
+    /** Object property: as {@link #SAVE_STREAM} (the body is already on the client when the message is handed over). */
+    public static final String OUTPUT_STREAM = "JMS_WHARF_OutputStream";
+    /** The spill threshold of a message not made by a session: the connection factory's default. */
+    static final int DEFAULT_SPILL_THRESHOLD = 100 * 1024;
+
+    private int spillThreshold = DEFAULT_SPILL_THRESHOLD;
+    private java.util.Set<java.nio.file.Path> spillOwner;
+    /** The body, when it is in a file: then {@link #body} and {@link #out} are unused. */
+    private LargeBodyFile file;
+    private java.io.OutputStream fileOut;
+    private FileBodyReader reader;
+    private java.io.InputStream inputStream;
+    /** Why the body cannot be read (a large message seen through a QueueBrowser), or null. */
+    private String unavailable;
+
     // Write mode: the bytes are `body` followed by what `out` holds (out is created on the first write).
     // Read mode: the bytes are `body` (never modified once set, so it may be shared), `in` is the position.
     private byte[] body = EMPTY;
     private ByteArrayOutputStream out;
+    /** Bytes {@link #out} held before {@link #dataOut} wrote to it. */
+    private int outBase;
     private DataOutputStream dataOut;
     private ByteBuffer in;
 
@@ -49,7 +84,106 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     @Override
     public long getBodyLength() throws JMSException {
         checkReadable();
-        return body.length;
+        return reader != null ? reader.length() : body.length;
+    }
+
+    /**
+     * Sets the size past which the body being written moves to a temporary file, and the set that
+     * lists such a file while it exists (its owner, the session, deletes what is left when it closes).
+     */
+    public void spillTo(int thresholdBytes, java.util.Set<java.nio.file.Path> owner) {
+        this.spillThreshold = thresholdBytes;
+        this.spillOwner = owner;
+    }
+
+    /** True if the body is in a file or comes from an InputStream: the message is sent as a large message. */
+    @Override
+    public boolean hasExternalBody() {
+        return file != null || inputStream != null;
+    }
+
+    /** The body's InputStream ({@link #INPUT_STREAM}), or null. */
+    public java.io.InputStream bodyInputStream() {
+        return inputStream;
+    }
+
+    /**
+     * The file holding the body, flushed so that it can be read, or null if the body is in memory.
+     * Does not change the message's mode.
+     */
+    public LargeBodyFile bodyFile() throws JMSException {
+        if (file != null && fileOut != null) {
+            try {
+                fileOut.flush();
+            } catch (IOException e) {
+                throw ioFailure("cannot write the large BytesMessage body to " + file.path(), e);
+            }
+        }
+        return file;
+    }
+
+    /** Makes every read of the body fail with {@code reason} (a browsed large message, whose body stayed at the broker). */
+    public void bodyUnavailable(String reason) {
+        this.unavailable = reason;
+    }
+
+    /** Makes this received message read its body from {@code received} (a large message). */
+    public void receivedBody(LargeBodyFile received) {
+        body = EMPTY;
+        out = null;
+        dataOut = null;
+        in = null;
+        file = received;
+        reader = new FileBodyReader(received);
+    }
+
+    private static JMSException ioFailure(String what, IOException e) {
+        JMSException jmse = new JMSException(what + ": " + e.getMessage());
+        jmse.setLinkedException(e);
+        jmse.initCause(e);
+        return jmse;
+    }
+
+    /** The stream properties: an InputStream to send from, an OutputStream to save a body to. */
+    @Override
+    boolean setSpecialProperty(String name, Object value) throws JMSException {
+        switch (name) {
+            case INPUT_STREAM -> {
+                if (value != null && !(value instanceof java.io.InputStream)) {
+                    throw new MessageFormatException(INPUT_STREAM + " must be a java.io.InputStream, not "
+                            + value.getClass().getName());
+                }
+                checkWritableBody();
+                inputStream = (java.io.InputStream) value;
+                return true;
+            }
+            case SAVE_STREAM, OUTPUT_STREAM -> {
+                if (!(value instanceof java.io.OutputStream os)) {
+                    throw new MessageFormatException(name + " must be a java.io.OutputStream, not "
+                            + (value == null ? "null" : value.getClass().getName()));
+                }
+                saveTo(os);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** Writes every byte of the body to {@code os}, whatever the read position (which is unchanged). */
+    private void saveTo(java.io.OutputStream os) throws JMSException {
+        try {
+            if (file != null) {
+                bodyFile();
+                java.nio.file.Files.copy(file.path(), os);
+            } else {
+                os.write(content());
+            }
+            os.flush();
+        } catch (IOException e) {
+            throw ioFailure("cannot write the BytesMessage body to the OutputStream", e);
+        }
     }
 
     /** Switches to read mode (read-only) at the start of the bytes; in read mode, rewinds. */
@@ -118,11 +252,11 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     @Override
     public String readUTF() throws JMSException {
         ByteBuffer b = input(2, "UTF length");
+        int length = b.getShort(b.position()) & 0xffff;
+        b = input(2 + length, "UTF string of " + length + " bytes");
         int start = b.position();
-        int length = b.getShort(start) & 0xffff;
-        input(2 + length, "UTF string of " + length + " bytes");
         try {
-            String s = new DataInputStream(new ByteArrayInputStream(body, start, 2 + length)).readUTF();
+            String s = new DataInputStream(new ByteArrayInputStream(b.array(), b.arrayOffset() + start, 2 + length)).readUTF();
             b.position(start + 2 + length);
             return s;
         } catch (IOException e) {
@@ -151,6 +285,13 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
             throw new IndexOutOfBoundsException("length: " + length + " (expected: 0.." + value.length + ")");
         }
         checkReadable();
+        if (reader != null) {
+            try {
+                return reader.read(value, length);
+            } catch (IOException e) {
+                throw ioFailure("cannot read the large BytesMessage body from " + file.path(), e);
+            }
+        }
         if (!in.hasRemaining()) {
             return -1;
         }
@@ -162,6 +303,19 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     /** Checks the mode and that {@code bytes} remain; the caller then reads them from the buffer returned. */
     private ByteBuffer input(int bytes, String what) throws JMSException {
         checkReadable();
+        if (reader != null) {
+            ByteBuffer window;
+            try {
+                window = reader.ensure(bytes);
+            } catch (IOException e) {
+                throw ioFailure("cannot read the large BytesMessage body from " + file.path(), e);
+            }
+            if (window == null) {
+                throw new MessageEOFException("cannot read a " + what + " (" + bytes + " bytes) at byte "
+                        + reader.position() + ": only " + reader.remaining() + " left in the BytesMessage");
+            }
+            return window;
+        }
         if (in.remaining() < bytes) {
             throw new MessageEOFException("cannot read a " + what + " (" + bytes + " bytes) at byte "
                     + in.position() + ": only " + in.remaining() + " left in the BytesMessage");
@@ -169,7 +323,10 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         return in;
     }
 
-    private void checkReadable() throws MessageNotReadableException {
+    private void checkReadable() throws JMSException {
+        if (unavailable != null) {
+            throw new MessageFormatException(unavailable);
+        }
         if (!isReadOnlyBody()) {
             throw new MessageNotReadableException("The BytesMessage is in write-only mode: call reset() to read it");
         }
@@ -281,7 +438,13 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
                     + " (expected: within an array of " + value.length + " bytes)");
         }
         try {
-            output().write(value, offset, length);
+            DataOutputStream data = output();
+            if (file == null && outBase + (long) data.size() + length > spillThreshold) {
+                // Spill before a write that would take the body past the threshold, not after it.
+                spill();
+                data = dataOut;
+            }
+            data.write(value, offset, length);
         } catch (IOException e) {
             throw unexpected(e);
         }
@@ -327,17 +490,53 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     /** Checks the mode and returns the stream to append to. */
     private DataOutputStream output() throws JMSException {
         checkWritableBody();
+        if (file != null) {
+            if (dataOut == null) {
+                reopenForAppend();
+            }
+            return dataOut;
+        }
         if (out == null) {
             out = new ByteArrayOutputStream(Math.max(64, body.length * 2));
             out.writeBytes(body);
+            outBase = body.length;
             body = EMPTY;
             dataOut = new DataOutputStream(out);
+        } else if (outBase + dataOut.size() > spillThreshold) {
+            // DataOutputStream.size() is a plain field read; ByteArrayOutputStream.size() would lock.
+            spill();
         }
         return dataOut;
     }
 
+    /** Moves the bytes written so far to a temporary file; later writes append to it. */
+    private void spill() throws JMSException {
+        LargeBodyFile f = LargeBodyFile.create(spillOwner);
+        try {
+            java.io.OutputStream os = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(f.path()), 64 * 1024);
+            out.writeTo(os);
+            file = f;
+            fileOut = os;
+            out = null;
+            dataOut = new DataOutputStream(os);
+        } catch (IOException e) {
+            f.delete();
+            throw ioFailure("cannot move the large BytesMessage body to " + f.path(), e);
+        }
+    }
+
+    private void reopenForAppend() throws JMSException {
+        try {
+            fileOut = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file.path(),
+                    java.nio.file.StandardOpenOption.APPEND), 64 * 1024);
+            dataOut = new DataOutputStream(fileOut);
+        } catch (IOException e) {
+            throw ioFailure("cannot append to the large BytesMessage body in " + file.path(), e);
+        }
+    }
+
     private static JMSException unexpected(IOException e) {
-        // A ByteArrayOutputStream does not throw; kept so a change of stream cannot hide an error.
+        // A ByteArrayOutputStream does not throw; a spilled body's file may.
         JMSException jmse = new JMSException("cannot write to the BytesMessage: " + e);
         jmse.setLinkedException(e);
         jmse.initCause(e);
@@ -347,12 +546,45 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
     // ---------------------------------------------------------------- body hooks
 
     private byte[] content() {
+        if (file != null) {
+            return readFile();
+        }
         return out == null ? body : out.toByteArray();
+    }
+
+    /** The whole body of a file-backed message, in memory (getBody, a copy): only if it fits in an array. */
+    private byte[] readFile() {
+        try {
+            bodyFile();
+            long size = java.nio.file.Files.size(file.path());
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("the large BytesMessage body of " + size + " bytes does not fit in a"
+                        + " byte[]; read it with readBytes in pieces or save it with " + SAVE_STREAM);
+            }
+            return java.nio.file.Files.readAllBytes(file.path());
+        } catch (IOException | JMSException e) {
+            throw new IllegalStateException("cannot read the large BytesMessage body from " + file.path() + ": " + e, e);
+        }
     }
 
     @Override
     void setReadOnlyBody(boolean readOnly) {
         super.setReadOnlyBody(readOnly);
+        if (file != null) {
+            if (readOnly) {
+                closeFileOut();
+                if (reader == null) {
+                    file.length(fileLength());
+                    reader = new FileBodyReader(file);
+                } else {
+                    reader.rewind();
+                }
+            } else if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+            return;
+        }
         if (readOnly) {
             if (out != null) {
                 body = out.toByteArray();
@@ -382,8 +614,42 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
         body = bytes == null ? EMPTY : bytes;
     }
 
+    private void closeFileOut() {
+        if (fileOut != null) {
+            try {
+                fileOut.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot finish the large BytesMessage body in " + file.path() + ": " + e, e);
+            }
+            fileOut = null;
+            dataOut = null;
+        }
+    }
+
+    private long fileLength() {
+        try {
+            return java.nio.file.Files.size(file.path());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the size of " + file.path() + ": " + e, e);
+        }
+    }
+
     @Override
     void clearBodyContent() {
+        if (file != null) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+            try {
+                closeFileOut();
+            } catch (IllegalStateException e) {
+                // the file goes anyway
+            }
+            file.delete();
+            file = null;
+        }
+        inputStream = null;
         body = EMPTY;
         out = null;
         dataOut = null;
@@ -392,7 +658,10 @@ public class JmsBytesMessage extends JmsMessage implements BytesMessage {
 
     /** All the bytes whatever the mode or position (a copy); null if there are none. */
     @Override
-    Object bodyObject() {
+    Object bodyObject() throws JMSException {
+        if (unavailable != null) {
+            throw new MessageFormatException(unavailable);
+        }
         byte[] bytes = content();
         return bytes.length == 0 ? null : bytes.clone();
     }

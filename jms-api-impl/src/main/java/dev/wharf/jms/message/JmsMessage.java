@@ -323,6 +323,9 @@ public class JmsMessage implements Message {
     @Override
     public void setObjectProperty(String name, Object value) throws JMSException {
         PropertySupport.checkName(name);
+        if (name.startsWith("JMS_WHARF_") && setSpecialProperty(name, value)) {
+            return;
+        }
         if (readOnlyProperties) {
             throw new MessageNotWriteableException("The message properties are read-only (received message): "
                     + "call clearProperties() before setting property " + name);
@@ -429,6 +432,29 @@ public class JmsMessage implements Message {
     }
 
     // ---------------------------------------------------------------- wire conversion
+
+    /**
+     * Handles an object property that is an instruction rather than a value (the stream
+     * properties of a BytesMessage); returns false for an ordinary property.
+     */
+    boolean setSpecialProperty(String name, Object value) throws JMSException {
+        return false;
+    }
+
+    /** True if the body is not in memory (a file, an InputStream): the producer sends it as a large message. */
+    public boolean hasExternalBody() {
+        return false;
+    }
+
+    /** {@link #toWire(String)} without the body (null): the headers of a large message. */
+    public WireMessage toWireWithoutBody(String producerId) {
+        Map<String, Object> props = new LinkedHashMap<>(properties);
+        props.remove(PropertySupport.JMSX_DELIVERY_COUNT);
+        return new WireMessage(messageId, wire(wireDestination), wire(wireReplyTo),
+                correlationIdBytes == null ? correlationId : null, correlationIdBytes == null ? null : correlationIdBytes.clone(),
+                deliveryMode, priority, timestamp, expiration, deliveryTime, type, producerId,
+                props, bodyType(), null);
+    }
 
     /** {@link #toWire(String)} with no producer id. */
     public WireMessage toWire() {

@@ -98,6 +98,7 @@ public final class Broker {
             }
         });
         this.subscriptions = new Subscriptions(store, queueContext);
+        store.brokerThread(task -> scheduler.schedule(0, task));
         this.xa = new XaBranches(this, store, scheduler);
     }
 
@@ -152,7 +153,7 @@ public final class Broker {
         // 2. Messages, shared by reference.
         Map<Long, StoredMessage> messages = new HashMap<>();
         for (Map.Entry<Long, WireMessage> e : r.messages().entrySet()) {
-            StoredMessage m = new StoredMessage(e.getValue(), null, null);
+            StoredMessage m = new StoredMessage(e.getValue(), null, null, r.largeBodies().get(e.getKey()));
             m.journalId(e.getKey());
             messages.put(e.getKey(), m);
         }
@@ -197,17 +198,19 @@ public final class Broker {
         for (StoredMessage m : messages.values()) {
             if (m.journaledRefs() == 0) {
                 store.deleteOrphan(m.journalId());
+                m.discardIfUnused();
             }
         }
         // 6. Prepared XA transactions: in doubt until the transaction manager resolves them.
         for (dev.wharf.journal.PreparedTransaction p : r.prepared()) {
-            recoverPrepared(p, byRecord, messages, heldByXa);
+            recoverPrepared(p, byRecord, messages, heldByXa, r.largeBodies());
         }
     }
 
     /** Rebuilds a prepared XA branch: the sends it stages and the references it acknowledges. */
     private void recoverPrepared(dev.wharf.journal.PreparedTransaction p, Map<Long, Queue> byRecord,
-                                 Map<Long, StoredMessage> live, Map<Long, MessageRef> heldByXa) {
+                                 Map<Long, StoredMessage> live, Map<Long, MessageRef> heldByXa,
+                                 Map<Long, dev.wharf.server.internal.store.LargeBody> largeBodies) {
         WireXid xid;
         try {
             xid = XaBranches.decode(p.data());
@@ -224,6 +227,18 @@ public final class Broker {
             switch (info.type()) {
                 case StoreRecords.MESSAGE -> {
                     StoredMessage m = new StoredMessage(StoreRecords.decodeMessage(info.payload()), null, null);
+                    m.journalId(info.id());
+                    added.put(info.id(), m);
+                }
+                case StoreRecords.LARGE_MESSAGE -> {
+                    dev.wharf.server.internal.store.LargeBody body = largeBodies.get(info.id());
+                    if (body == null) {
+                        LOG.error("Prepared transaction {} sends large message record {} whose body is lost; that send is lost",
+                                p.txId(), info.id());
+                        continue;
+                    }
+                    StoredMessage m = new StoredMessage(StoreRecords.decodeLargeMessage(info.id(), info.payload()).message(),
+                            null, null, body);
                     m.journalId(info.id());
                     added.put(info.id(), m);
                 }
@@ -596,10 +611,33 @@ public final class Broker {
         try {
             st = stage(sends, acked);
         } catch (BrokerException e) {
+            discardUnused(sends);
             return CompletableFuture.failedFuture(e);
         }
-        return forgetOnFailure(st.tx().commit(), st.dups(), st.dupRecordIds(), executorHop)
+        CompletableFuture<Void> done = forgetOnFailure(st.tx().commit(), st.dups(), st.dupRecordIds(), executorHop)
                 .thenRunAsync(() -> applyCommitted(st), executorHop);
+        if (hasLarge(sends)) {
+            // Large sends no queue took (not routed, expired, or the commit failed) give their file back.
+            List<StoredMessage> copy = List.copyOf(sends);
+            done.whenComplete((v, e) -> executorHop.execute(() -> discardUnused(copy)));
+        }
+        return done;
+    }
+
+    private static boolean hasLarge(Collection<StoredMessage> messages) {
+        for (StoredMessage m : messages) {
+            if (m.isLarge()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases the body files of large messages in {@code messages} that no queue references. */
+    static void discardUnused(Collection<StoredMessage> messages) {
+        for (StoredMessage m : messages) {
+            m.discardIfUnused();
+        }
     }
 
     /**
@@ -682,9 +720,17 @@ public final class Broker {
         });
         for (MessageRef ref : st.acked()) {
             released(ref);
+            recordGoneIfLast(ref);
         }
         for (MessageRef ref : st.visible()) {
             ref.queue().add(ref);
+        }
+    }
+
+    /** After a forced commit that removed {@code ref}: a large message whose record went with it may give its file back. */
+    private static void recordGoneIfLast(MessageRef ref) {
+        if (ref.isJournaled() && ref.message().isLarge() && ref.message().journaledRefs() == 0) {
+            ref.message().journalRecordGone();
         }
     }
 
@@ -701,6 +747,9 @@ public final class Broker {
             if (ref.isJournaled()) {
                 ref.message().addJournaledRef();
             }
+        }
+        for (MessageRef ref : st.visible()) {
+            ref.message().discardIfUnused();
         }
         returnRefs(st.acked(), true);
     }
@@ -828,7 +877,12 @@ public final class Broker {
         if (clearExpiration) {
             copy = copy.withExpiration(0);
         }
-        StoredMessage m = new StoredMessage(copy, ref.message().senderConnectionId(), ref.message().senderClientId());
+        dev.wharf.server.internal.store.LargeBody large = ref.message().large();
+        if (large != null) {
+            // The copy shares the original's body file; each holds it until its last reference goes.
+            large.acquire();
+        }
+        StoredMessage m = new StoredMessage(copy, ref.message().senderConnectionId(), ref.message().senderClientId(), large);
         if (target == null) {
             target = createQueue(targetName);
         }
@@ -841,6 +895,7 @@ public final class Broker {
                 LOG.warn("Could not move message {} from {} to {}: {}", w.messageId(), ref.queue().name(), targetName,
                         e.getMessage());
                 tx.rollback();
+                m.discardIfUnused();
                 return null;
             }
         }
@@ -848,10 +903,13 @@ public final class Broker {
         tx.removeRef(ref);
         released(ref);
         m.countIn(usage(copy.destination()), 1);
-        tx.commit().exceptionally(e -> {
-            LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
-                    targetName, e.toString());
-            return null;
+        tx.commit().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.error("Could not journal the move of message {} from {} to {}: {}", w.messageId(), ref.queue().name(),
+                        targetName, e.toString());
+            } else if (ref.message().isLarge()) {
+                scheduler.schedule(0, () -> recordGoneIfLast(ref));
+            }
         });
         return moved;
     }
@@ -906,6 +964,7 @@ public final class Broker {
                 AddressUsage.Held[] held = new AddressUsage.Held[1];
                 Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> {
                     if (u.held().remove(held[0])) {
+                        m.discardIfUnused();
                         conn.failHeld(corr, full + " for " + timeout + " ms (block-timeout-ms); the message was not sent."
                                 + " Consumers are not keeping up: retry later, or raise max-size-bytes");
                         afterRelease(u);

@@ -30,6 +30,8 @@ import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.DisconnectFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
 import dev.wharf.protocol.frame.FlowFrame;
+import dev.wharf.protocol.frame.LargeDeliverFrame;
+import dev.wharf.protocol.frame.LargeSendFrame;
 import dev.wharf.protocol.frame.OkFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.PongFrame;
@@ -332,6 +334,7 @@ public final class BrokerConnection implements DeliveryTarget {
         for (Long id : s.browserIds()) {
             browsers.remove(id);
         }
+        Broker.discardUnused(s.staged());
         s.staged().clear();
         if (s.xid() != null) {
             try {
@@ -387,12 +390,66 @@ public final class BrokerConnection implements DeliveryTarget {
     /** A send held while its address was full may go now. */
     void sendHeld(long corr, StoredMessage m) {
         if (closed) {
+            m.discardIfUnused();
             return;
         }
         try {
-            replyWhenDone(corr, broker.send(m), ErrorCode.INTERNAL_ERROR, true);
+            CompletableFuture<Void> stored = broker.send(m);
+            m.discardIfUnused();
+            replyWhenDone(corr, stored, ErrorCode.INTERNAL_ERROR, true);
         } catch (BrokerException e) {
+            m.discardIfUnused();
             sink.send(new Packet(corr, new ErrorFrame(e.code(), e.getMessage())));
+        }
+    }
+
+    /**
+     * A large message whose body has arrived and is forced to its file ({@code body}, held once
+     * for this send): handled like a SEND frame ({@link #onSend}), answered with {@code corr} (the
+     * correlation id of its BODY_END). A send that is refused, dropped or reaches no queue gives
+     * its file back.
+     */
+    public void onLargeSend(long corr, LargeSendFrame f, dev.wharf.server.internal.store.LargeBody body) {
+        StoredMessage m = new StoredMessage(f.message().withBody(null), connectionId, clientId, body);
+        if (closed) {
+            m.discardIfUnused();
+            return;
+        }
+        try {
+            ServerSession s = session(f.sessionId());
+            if (s.isTransacted()) {
+                broker.validateStaged(m);
+                s.staged().add(m);
+                ok(corr);
+                return;
+            }
+            switch (broker.admit(this, corr, m)) {
+                case SEND -> {
+                    CompletableFuture<Void> stored = broker.send(m);
+                    m.discardIfUnused();
+                    replyWhenDone(corr, stored, ErrorCode.INTERNAL_ERROR, true);
+                }
+                case DROPPED -> {
+                    m.discardIfUnused();
+                    ok(corr);
+                }
+                case HELD -> { }
+            }
+        } catch (BrokerException e) {
+            m.discardIfUnused();
+            error(corr, e.getMessage() == null ? ErrorCode.JMS : e.code(), e.getMessage(), null);
+        } catch (RuntimeException e) {
+            m.discardIfUnused();
+            LOG.error("Connection {}: internal error handling a large message", connectionId, e);
+            error(corr, ErrorCode.INTERNAL_ERROR, "internal broker error handling a large message: " + e, null);
+        }
+    }
+
+    /** A large message could not be received (bad stream, disk error): answers its BODY_END. */
+    public void largeSendFailed(long corr, ErrorCode code, String message) {
+        if (!closed) {
+            LOG.warn("Connection {}: large message refused: {}", connectionId, message);
+            error(corr, code, message, null);
         }
     }
 
@@ -512,10 +569,22 @@ public final class BrokerConnection implements DeliveryTarget {
 
     @Override
     public void deliver(Consumer consumer, MessageRef ref) {
+        deliver(consumer, ref, 1);
+    }
+
+    @Override
+    public void deliver(Consumer consumer, MessageRef ref, int credits) {
         ConsumerEntry entry = consumers.get(consumer.id());
         long id = ++nextDeliveryId;
-        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis()));
-        sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), ref.message().fullWire())));
+        deliveries.put(id, new Delivery(id, ref, consumer, entry == null ? null : entry.session(), broker.clock().millis(),
+                credits));
+        StoredMessage m = ref.message();
+        if (m.isLarge()) {
+            sink.sendLarge(new Packet(0, new LargeDeliverFrame(consumer.id(), id, ref.deliveryCount(), credits,
+                    m.large().length(), m.wire())), m.large(), id);
+            return;
+        }
+        sink.send(new Packet(0, new DeliverFrame(consumer.id(), id, ref.deliveryCount(), m.fullWire())));
     }
 
     @Override
@@ -568,7 +637,7 @@ public final class BrokerConnection implements DeliveryTarget {
                 Delivery d = it.next();
                 if (d.session() == wholeSession) {
                     it.remove();
-                    d.consumer().restoreCredit(1);
+                    d.consumer().restoreCredit(d.credits());
                     released.add(d.ref());
                 }
             }
@@ -586,7 +655,7 @@ public final class BrokerConnection implements DeliveryTarget {
             Delivery d = deliveries.remove(id);
             if (d != null) {
                 if (restoreCredit) {
-                    d.consumer().restoreCredit(1);
+                    d.consumer().restoreCredit(d.credits());
                 }
                 refs.add(d.ref());
             }
@@ -617,6 +686,7 @@ public final class BrokerConnection implements DeliveryTarget {
 
     private void onRollback(long corr, RollbackFrame f) throws BrokerException {
         ServerSession s = session(f.sessionId());
+        Broker.discardUnused(s.staged());
         s.staged().clear();
         giveBack(corr, s, f.consumedIds(), f.releasedIds());
     }
@@ -713,7 +783,15 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         List<WireMessage> messages = new ArrayList<>(refs.size());
         for (MessageRef ref : refs) {
-            messages.add(ref.message().fullWire());
+            StoredMessage m = ref.message();
+            if (m.isLarge()) {
+                // A browser's batch is one frame: a large body stays on disk, and the property says so.
+                Map<String, Object> props = new LinkedHashMap<>(m.wire().properties());
+                props.put(dev.wharf.protocol.WharfProperties.LARGE_BODY_OMITTED, m.large().length());
+                messages.add(m.wire().withProperties(props));
+            } else {
+                messages.add(m.fullWire());
+            }
         }
         if (!refs.isEmpty()) {
             b.cursor = refs.get(refs.size() - 1);
@@ -771,6 +849,7 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         browsers.clear();
         for (ServerSession s : sessions.values()) {
+            Broker.discardUnused(s.staged());
             s.staged().clear();
         }
         sessions.clear();

@@ -97,6 +97,13 @@ public final class Consumer {
             target.pullDone(this, pullCorrelationId);
             return;
         }
+        if (ref.message().isLarge()) {
+            // A large message takes all the credit: the next message waits until the client consumed it.
+            int cost = Math.max(1, credit);
+            credit -= cost;
+            target.deliver(this, ref, cost);
+            return;
+        }
         credit--;
         target.deliver(this, ref);
     }

@@ -10,6 +10,8 @@ package dev.wharf.server.internal.core;
  * @param consumer the consumer it was delivered to
  * @param session the consumer's session
  * @param deliveredAt when it was sent to the client (ms since the epoch), for slow-consumer checks
+ * @param credits the consumer credit it took (1, or more for a large message); restored if it is released unseen
  */
-public record Delivery(long deliveryId, MessageRef ref, Consumer consumer, ServerSession session, long deliveredAt) {
+public record Delivery(long deliveryId, MessageRef ref, Consumer consumer, ServerSession session, long deliveredAt,
+                       int credits) {
 }

@@ -9,6 +9,13 @@ import java.util.Objects;
  * journal holds one MESSAGE record ({@link #journalId()}) that lives as long as
  * {@link #journaledRefs()} is above zero.
  *
+ * <p>A large message ({@link #isLarge()}) keeps only its headers and properties in memory; its
+ * body is a file ({@link dev.wharf.server.internal.store.LargeBody}) this message holds until its
+ * last reference is gone ({@link #refGone()}) and, if it was journaled, the deletion of its record
+ * is forced ({@link #journalRecordGone()}): a crash never finds a live record whose file is gone.
+ * A message no queue ever took ({@link #discardIfUnused()}) gives its body back at once. The last
+ * holder of a body deletes the file.
+ *
  * <p>Not thread-safe; confined to the broker thread.
  */
 public final class StoredMessage {
@@ -24,11 +31,65 @@ public final class StoredMessage {
     private int journaledRefs;
     private int liveRefs;
     private AddressUsage countedIn;
+    /** The body of a large message, or null; held while {@link #largeHeld}. */
+    private final dev.wharf.server.internal.store.LargeBody large;
+    private boolean largeHeld;
+    /** Some queue referenced it (countIn); its last reference went ({@link #refGone}); its record's deletion is forced. */
+    private boolean everCounted;
+    private boolean refsGone;
+    private boolean recordGone;
 
     public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId) {
+        this(wire, senderConnectionId, senderClientId, null);
+    }
+
+    /**
+     * @param large the body of a large message, held once for this message (the caller's hold
+     *     passes to it), or null; {@code wire}'s body is then null
+     */
+    public StoredMessage(WireMessage wire, String senderConnectionId, String senderClientId,
+                         dev.wharf.server.internal.store.LargeBody large) {
         this.wire = Objects.requireNonNull(wire, "wire");
         this.senderConnectionId = senderConnectionId;
         this.senderClientId = senderClientId;
+        this.large = large;
+        this.largeHeld = large != null;
+    }
+
+    /** True if the body is in its own file ({@link #large()}). */
+    public boolean isLarge() {
+        return large != null;
+    }
+
+    /** The body file of a large message, or null. */
+    public dev.wharf.server.internal.store.LargeBody large() {
+        return large;
+    }
+
+    /**
+     * Releases the body of a large message that no queue holds a reference to (a send dropped,
+     * refused, not routed anywhere, or a transaction rolled back). Idempotent; a no-op for other
+     * messages and for messages some queue still references.
+     */
+    public void discardIfUnused() {
+        if (largeHeld && !everCounted) {
+            releaseLarge();
+        }
+    }
+
+    /** The deletion of the journal record of this (large) message is forced; its body may go once unreferenced. */
+    public void journalRecordGone() {
+        recordGone = true;
+        if (refsGone) {
+            releaseLarge();
+        }
+    }
+
+    private void releaseLarge() {
+        if (largeHeld) {
+            largeHeld = false;
+            large.release();
+        }
     }
 
     /**
@@ -50,7 +111,7 @@ public final class StoredMessage {
 
     /** Moves the body to {@code store}; only the headers and properties stay in memory. */
     void pageOut(dev.wharf.server.internal.store.PageStore store) {
-        if (page == null) {
+        if (page == null && large == null) {
             page = store.write(wire.body());
             pages = store;
             wire = wire.withBody(new byte[0]);
@@ -98,6 +159,7 @@ public final class StoredMessage {
             return;
         }
         liveRefs = refs;
+        everCounted = true;
         countedIn = usage;
         countedBytes = wire.estimatedSize();
         usage.add(countedBytes);
@@ -114,6 +176,10 @@ public final class StoredMessage {
         if (page != null) {
             pages.release(page);
             page = null;
+        }
+        refsGone = true;
+        if (!isJournaled() || recordGone) {
+            releaseLarge();
         }
         return u;
     }

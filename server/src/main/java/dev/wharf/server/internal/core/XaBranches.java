@@ -167,6 +167,7 @@ final class XaBranches {
             b.staged = broker.stage(b.sends, b.acked);
         } catch (BrokerException e) {
             branches.remove(xid);
+            Broker.discardUnused(b.sends);
             broker.returnRefs(b.acked, true);
             throw new XaException(XA_RBROLLBACK, "XA branch " + xid + " cannot be prepared and is rolled back: " + e.getMessage());
         }
@@ -197,7 +198,10 @@ final class XaBranches {
         }
         branches.remove(xid);
         Broker.StagedTransaction st = b.staged;
-        return store.commitPrepared(st.tx().id()).thenRunAsync(() -> broker.applyCommitted(st), brokerThread);
+        return store.commitPrepared(st.tx().id()).thenRunAsync(() -> {
+            broker.applyCommitted(st);
+            Broker.discardUnused(b.sends);
+        }, brokerThread);
     }
 
     /** ROLLBACK: of an idle, rollback-only or prepared branch. */
@@ -269,6 +273,7 @@ final class XaBranches {
 
     /** Forgets the branch's sends and returns the messages it consumed to their queues. */
     private void discardWork(Branch b) {
+        Broker.discardUnused(b.sends);
         b.sends.clear();
         List<MessageRef> back = new ArrayList<>(b.acked);
         b.acked.clear();

@@ -50,6 +50,9 @@ public final class JournalStore implements AutoCloseable {
 
     private final Journal journal;
     private final int maxPayload;
+    private LargeMessageStore largeMessages;
+    /** Runs tasks on the broker thread; set by the broker (journal completions hop back through it). */
+    private java.util.concurrent.Executor brokerThread = Runnable::run;
     private long lastId;
 
     /** @param maxPayload the largest record payload the journal accepts */
@@ -58,10 +61,29 @@ public final class JournalStore implements AutoCloseable {
         this.maxPayload = maxPayload;
     }
 
-    /** What recovery found, decoded. Records that do not decode are logged and skipped. */
+    /** Where large message bodies are kept; set before {@link #open()}. Null: large messages are refused. */
+    public void largeMessages(LargeMessageStore store) {
+        this.largeMessages = store;
+    }
+
+    /** The broker thread, for completions that touch broker state. */
+    public void brokerThread(java.util.concurrent.Executor executor) {
+        this.brokerThread = executor;
+    }
+
+    /** Where large message bodies are kept, or null. */
+    public LargeMessageStore largeMessages() {
+        return largeMessages;
+    }
+
+    /**
+     * What recovery found, decoded. Records that do not decode are logged and skipped.
+     * {@code largeBodies} maps the record id of each large message (live or in a prepared
+     * transaction) to its body; one body shared by several records is held once per record.
+     */
     public record Recovered(List<QueueRecord> queues, Map<Long, WireMessage> messages,
                             List<StoreRecords.RefRecord> refs, List<PreparedTransaction> prepared,
-                            List<StoreRecords.DuplicateIdRecord> duplicateIds) {
+                            List<StoreRecords.DuplicateIdRecord> duplicateIds, Map<Long, LargeBody> largeBodies) {
     }
 
     /** Opens the journal (blocks: takes the lock and reads the store) and decodes its records. */
@@ -72,11 +94,17 @@ public final class JournalStore implements AutoCloseable {
         Map<Long, WireMessage> messages = new LinkedHashMap<>();
         List<StoreRecords.RefRecord> refs = new ArrayList<>();
         List<StoreRecords.DuplicateIdRecord> duplicateIds = new ArrayList<>();
+        Map<Long, StoreRecords.LargeMessageRecord> large = new LinkedHashMap<>();
         for (RecordInfo info : r.records()) {
             try {
                 switch (info.type()) {
                     case StoreRecords.QUEUE -> queues.add(StoreRecords.decodeQueue(info.id(), info.payload()));
                     case StoreRecords.MESSAGE -> messages.put(info.id(), StoreRecords.decodeMessage(info.payload()));
+                    case StoreRecords.LARGE_MESSAGE -> {
+                        StoreRecords.LargeMessageRecord l = StoreRecords.decodeLargeMessage(info.id(), info.payload());
+                        large.put(info.id(), l);
+                        messages.put(info.id(), l.message());
+                    }
                     case StoreRecords.REF -> refs.add(StoreRecords.decodeRef(info.id(), info.payload()));
                     case StoreRecords.DUPLICATE_ID -> duplicateIds.add(StoreRecords.decodeDuplicateId(info.id(), info.payload()));
                     default -> LOG.warn("Skipping journal record {} of unknown type {}", info.id(), info.type());
@@ -92,10 +120,64 @@ public final class JournalStore implements AutoCloseable {
         if (r.truncatedBytes() > 0) {
             LOG.warn("Journal recovery cut a torn tail of {} bytes", r.truncatedBytes());
         }
-        LOG.info("Recovered {} queues/subscriptions, {} messages, {} references; ids continue above {}",
-                queues.size(), messages.size(), refs.size(), lastId);
+        for (PreparedTransaction tx : r.preparedTransactions()) {
+            for (RecordInfo info : tx.records()) {
+                if (info.type() == StoreRecords.LARGE_MESSAGE) {
+                    try {
+                        large.put(info.id(), StoreRecords.decodeLargeMessage(info.id(), info.payload()));
+                    } catch (RuntimeException e) {
+                        LOG.warn("Skipping large message record {} of prepared transaction {} that does not decode: {}",
+                                info.id(), tx.txId(), e.toString());
+                    }
+                }
+            }
+        }
+        Map<Long, LargeBody> largeBodies = recoverLargeBodies(large, messages);
+        LOG.info("Recovered {} queues/subscriptions, {} messages ({} large), {} references; ids continue above {}",
+                queues.size(), messages.size(), largeBodies.size(), refs.size(), lastId);
         duplicateIds.sort(java.util.Comparator.comparingLong(StoreRecords.DuplicateIdRecord::id));
-        return new Recovered(queues, messages, refs, r.preparedTransactions(), duplicateIds);
+        return new Recovered(queues, messages, refs, r.preparedTransactions(), duplicateIds, largeBodies);
+    }
+
+    /**
+     * Matches LARGE_MESSAGE records with their body files: files no record names are deleted
+     * (sends never confirmed); a record whose file is missing or short loses its message, which
+     * is logged as an error and dropped from {@code messages} (its references become orphans).
+     */
+    private Map<Long, LargeBody> recoverLargeBodies(Map<Long, StoreRecords.LargeMessageRecord> large,
+                                                    Map<Long, WireMessage> messages) {
+        Map<Long, LargeBody> out = new LinkedHashMap<>();
+        if (largeMessages == null) {
+            for (Long id : large.keySet()) {
+                LOG.error("Large message record {} found, but this broker has no large message directory; dropping it", id);
+                messages.remove(id);
+            }
+            return out;
+        }
+        java.util.Set<Long> referenced = new java.util.HashSet<>();
+        large.values().forEach(l -> referenced.add(l.fileId()));
+        Map<Long, Long> found = largeMessages.recover(referenced);
+        Map<Long, LargeBody> byFile = new java.util.HashMap<>();
+        for (Map.Entry<Long, StoreRecords.LargeMessageRecord> e : large.entrySet()) {
+            StoreRecords.LargeMessageRecord l = e.getValue();
+            Long size = found.get(l.fileId());
+            if (size == null || size != l.bodyLength()) {
+                LOG.error("Large message {} (record {}) lost: its body file {} is {} (expected {} bytes); dropping it",
+                        l.message().messageId(), e.getKey(), largeMessages.path(l.fileId()),
+                        size == null ? "missing" : size + " bytes", l.bodyLength());
+                messages.remove(e.getKey());
+                continue;
+            }
+            LargeBody body = byFile.get(l.fileId());
+            if (body == null) {
+                body = largeMessages.recovered(l.fileId(), l.bodyLength());
+                byFile.put(l.fileId(), body);
+            } else {
+                body.acquire();
+            }
+            out.put(e.getKey(), body);
+        }
+        return out;
     }
 
     /** A new record or transaction id, above every id the journal has seen. */
@@ -113,9 +195,15 @@ public final class JournalStore implements AutoCloseable {
         return call(() -> journal.delete(id, durable));
     }
 
+    /** The record type a message is journaled as: LARGE_MESSAGE when its body is in its own file. */
+    static byte recordType(StoredMessage m) {
+        return m.isLarge() ? StoreRecords.LARGE_MESSAGE : StoreRecords.MESSAGE;
+    }
+
     /** Encodes the message for the journal, checking it fits in one record. */
     public byte[] encode(StoredMessage m) throws BrokerException {
-        byte[] bytes = StoreRecords.encodeMessage(m.wire());
+        byte[] bytes = m.isLarge() ? StoreRecords.encodeLargeMessage(m.large().fileId(), m.large().length(), m.wire())
+                : StoreRecords.encodeMessage(m.wire());
         if (bytes.length > maxPayload) {
             throw new BrokerException(ErrorCode.MESSAGE_TOO_LARGE, "a persistent message of " + bytes.length
                     + " bytes exceeds the store's record limit of " + maxPayload + " bytes; send a smaller message");
@@ -131,7 +219,7 @@ public final class JournalStore implements AutoCloseable {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         if (!m.isJournaled()) {
             m.journalId(nextId());
-            futures.add(call(() -> journal.add(m.journalId(), StoreRecords.MESSAGE, ByteBuffer.wrap(encoded), false)));
+            futures.add(call(() -> journal.add(m.journalId(), recordType(m), ByteBuffer.wrap(encoded), false)));
         }
         for (int i = 0; i < refs.size(); i++) {
             MessageRef ref = refs.get(i);
@@ -150,7 +238,12 @@ public final class JournalStore implements AutoCloseable {
         StoredMessage m = ref.message();
         CompletableFuture<Void> f = call(() -> journal.delete(ref.seq(), durable));
         if (m.removeJournaledRef() == 0) {
-            f = all(List.of(f, call(() -> journal.delete(m.journalId(), durable))));
+            // A large message's record deletion is forced: its body file goes only after it.
+            CompletableFuture<Void> gone = call(() -> journal.delete(m.journalId(), durable || m.isLarge()));
+            if (m.isLarge()) {
+                gone.thenRun(() -> brokerThread.execute(m::journalRecordGone));
+            }
+            f = all(List.of(f, gone));
         }
         return f;
     }
@@ -228,6 +321,9 @@ public final class JournalStore implements AutoCloseable {
     /** Flushes and closes the journal. */
     @Override
     public void close() {
+        if (largeMessages != null) {
+            largeMessages.close();
+        }
         journal.close();
     }
 }

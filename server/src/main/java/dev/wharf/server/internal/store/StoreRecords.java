@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  *                          string name, string topic, string clientId, string selector,
  *                          uint8 noLocal (0/1)
  * type 4 DUPLICATE_ID payload: destination ({@link WireDestination} encoding), string id
+ * type 5 LARGE_MESSAGE payload: int64 body file id ({@link LargeMessageStore}: {@code large/<id as 16 hex
+ *                          digits>.msg}), int64 body length, then the {@link WireMessage} encoding
+ *                          with a null body
  * </pre>
  * A prepared XA transaction's data (the journal's prepare record) is its Xid:
  * int32 formatId, bytes globalTransactionId, bytes branchQualifier.
@@ -28,6 +31,7 @@ public final class StoreRecords {
     public static final byte REF = 2;
     public static final byte QUEUE = 3;
     public static final byte DUPLICATE_ID = 4;
+    public static final byte LARGE_MESSAGE = 5;
 
     /** REF payload length: two int64 ids and an int32 count. */
     public static final int REF_LENGTH = 8 + 8 + 4;
@@ -75,6 +79,28 @@ public final class StoreRecords {
 
     public static WireMessage decodeMessage(byte[] payload) {
         return WireMessage.decode(Unpooled.wrappedBuffer(payload));
+    }
+
+    /** A decoded LARGE_MESSAGE record: the headers and where the body is. */
+    public record LargeMessageRecord(long fileId, long bodyLength, WireMessage message) {
+    }
+
+    public static byte[] encodeLargeMessage(long fileId, long bodyLength, WireMessage m) {
+        return encode(buf -> {
+            buf.writeLong(fileId);
+            buf.writeLong(bodyLength);
+            m.encode(buf);
+        });
+    }
+
+    public static LargeMessageRecord decodeLargeMessage(long id, byte[] payload) {
+        if (payload.length < 16) {
+            throw new IllegalArgumentException("LARGE_MESSAGE record " + id + " has " + payload.length + " bytes (expected: >= 16)");
+        }
+        ByteBuf buf = Unpooled.wrappedBuffer(payload);
+        long fileId = buf.readLong();
+        long length = buf.readLong();
+        return new LargeMessageRecord(fileId, length, WireMessage.decode(buf));
     }
 
     public static byte[] encodeRef(long messageId, long queueId, int deliveryCount) {

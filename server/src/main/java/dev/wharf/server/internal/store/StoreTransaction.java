@@ -48,7 +48,7 @@ public final class StoreTransaction {
         long tx = txId();
         if (!m.isJournaled()) {
             m.journalId(store.nextId());
-            staged.add(JournalStore.call(() -> journal.addTransactional(tx, m.journalId(), StoreRecords.MESSAGE, ByteBuffer.wrap(encoded))));
+            staged.add(JournalStore.call(() -> journal.addTransactional(tx, m.journalId(), JournalStore.recordType(m), ByteBuffer.wrap(encoded))));
         }
         for (MessageRef ref : refs) {
             m.addJournaledRef();

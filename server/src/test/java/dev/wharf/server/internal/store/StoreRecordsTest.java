@@ -44,6 +44,20 @@ class StoreRecordsTest {
     }
 
     @Test
+    void largeMessageRecordLayoutIsFileIdLengthThenTheBodylessMessage() {
+        dev.wharf.protocol.WireMessage m = new dev.wharf.protocol.WireMessage("ID:1", dev.wharf.protocol.WireDestination.queue("q"),
+                null, null, null, 2, 4, 5, 0, 0, null, null, null, dev.wharf.protocol.BodyType.BYTES, null);
+        byte[] bytes = StoreRecords.encodeLargeMessage(0x001a2355a1ab6001L, 1L << 30, m);
+        assertEquals("001a2355a1ab6001" + "0000000040000000", HEX.formatHex(bytes, 0, 16));
+        StoreRecords.LargeMessageRecord r = StoreRecords.decodeLargeMessage(7, bytes);
+        assertEquals(0x001a2355a1ab6001L, r.fileId());
+        assertEquals(1L << 30, r.bodyLength());
+        assertEquals("ID:1", r.message().messageId());
+        assertEquals(null, r.message().body());
+        assertThrows(IllegalArgumentException.class, () -> StoreRecords.decodeLargeMessage(7, new byte[15]));
+    }
+
+    @Test
     void refRecordOfTheWrongLengthIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> StoreRecords.decodeRef(1, new byte[3]));
         assertArrayEquals(new byte[20], StoreRecords.encodeRef(0, 0, 0));
