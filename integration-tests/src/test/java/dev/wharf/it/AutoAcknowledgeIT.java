@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * AUTO_ACKNOWLEDGE: by default the acknowledgement is not waited for, yet a consumed message is
- * gone for everyone once the session is done with it; with {@code blockOnAcknowledge=true} each
+ * AUTO_ACKNOWLEDGE: with {@code blockOnAcknowledge=false} the acknowledgement is not waited for,
+ * yet a consumed message is gone for everyone once the session is done with it; by default each
  * acknowledgement is forced before receive() returns the next message, so none comes back
  * after a kill -9.
  */
@@ -45,7 +45,7 @@ class AutoAcknowledgeIT {
     @Test
     void messagesConsumedWithoutWaitingForTheirAcksAreGoneForAnotherConnectionOnceTheSessionCloses() throws Exception {
         try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort());
-             Connection consumerConnection = new WharfConnectionFactory(broker.url()).createConnection();
+             Connection consumerConnection = new WharfConnectionFactory(broker.url() + "?blockOnAcknowledge=false").createConnection();
              Connection other = new WharfConnectionFactory(broker.url()).createConnection()) {
             consumerConnection.start();
             Session s = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -557,7 +557,7 @@ public class JmsSession implements QueueSession, TopicSession {
     }
 
     /**
-     * AUTO_ACKNOWLEDGE without blockOnAcknowledge (the default, as in Artemis): the ACK goes out
+     * AUTO_ACKNOWLEDGE with blockOnAcknowledge false (Artemis's default; ours is true): the ACK goes out
      * and the application gets its next message without waiting for the broker to force it. The
      * broker handles the ACK before any later request of this connection (a close, a recover, a
      * browse), so the application sees no difference; only a broker crash in the few milliseconds

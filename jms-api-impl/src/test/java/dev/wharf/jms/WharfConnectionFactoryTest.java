@@ -85,9 +85,9 @@ class WharfConnectionFactoryTest {
     }
 
     @Test
-    void autoAcknowledgeDoesNotBlockUnlessAskedTo() throws JMSException {
-        assertEquals(false, new WharfConnectionFactory("wharf://a:1").settings("u", "p").blockOnAcknowledge());
-        assertEquals(true, new WharfConnectionFactory("wharf://a:1?blockOnAcknowledge=true").settings("u", "p").blockOnAcknowledge());
+    void autoAcknowledgeBlocksUnlessToldNotTo() throws JMSException {
+        assertEquals(true, new WharfConnectionFactory("wharf://a:1").settings("u", "p").blockOnAcknowledge());
+        assertEquals(false, new WharfConnectionFactory("wharf://a:1?blockOnAcknowledge=false").settings("u", "p").blockOnAcknowledge());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new WharfConnectionFactory("wharf://a:1?blockOnAcknowledge=yes"));
         assertTrue(e.getMessage().contains("blockOnAcknowledge: 'yes' (expected: true or false)"), e.getMessage());

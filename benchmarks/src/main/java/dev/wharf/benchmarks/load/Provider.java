@@ -45,7 +45,8 @@ enum Provider {
         return switch (this) {
             case WHARF -> new Running(BrokerProcess.start(label, heap, "dev.wharf.server.WharfBroker",
                     List.of("--host", "localhost", "--port", String.valueOf(port), "--data", dir.resolve("data").toString()),
-                    "Wharf broker started", log), new WharfConnectionFactory("wharf://localhost:" + port));
+                    "Wharf broker started", log), // Acknowledgements as Artemis's and Classic's defaults have them: not waited for.
+                    new WharfConnectionFactory("wharf://localhost:" + port + "?blockOnAcknowledge=false"));
             case ARTEMIS, ARTEMIS_TUNED -> new Running(BrokerProcess.start(label, heap, ArtemisMain.class.getName(),
                     this == ARTEMIS ? List.of(String.valueOf(port), dir.resolve("data").toString())
                             : List.of(String.valueOf(port), dir.resolve("data").toString(), "--tuned"),
