@@ -33,16 +33,17 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with {@code args} and waits up to 60 s for {@code readyLine}.
+     * Starts {@code mainClass} with {@code args} in a JVM with {@code jvmArgs} (the heap, a flight
+     * recording) and waits up to 60 s for {@code readyLine}.
      *
      * @throws IllegalStateException naming the broker and quoting the end of its log if it does not start
      */
-    static BrokerProcess start(String name, String heap, String mainClass, List<String> args, String readyLine, Path log)
+    static BrokerProcess start(String name, List<String> jvmArgs, String mainClass, List<String> args, String readyLine,
+            Path log)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xms" + heap);
-        cmd.add("-Xmx" + heap);
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);

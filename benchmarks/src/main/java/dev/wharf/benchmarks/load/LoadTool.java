@@ -50,6 +50,10 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "1g", description = "Heap of each broker JVM (default: ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--profile",
+            description = "Record a JFR flight recording (profiling settings) in each broker JVM, as <dir>/<run>/<provider>/broker.jfr.")
+    boolean profile;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadTool()).execute(args));
     }
@@ -92,7 +96,7 @@ public final class LoadTool implements Callable<Integer> {
             System.out.println("[load] starting " + p.label + " (data in " + data + ")");
             Provider.Running running;
             try {
-                running = p.start(data, heap);
+                running = p.start(data, heap, profile);
             } catch (IllegalStateException e) {
                 System.err.println("load: " + e.getMessage());
                 return 1;

@@ -38,23 +38,30 @@ enum Provider {
         }
     }
 
-    /** Starts the broker with a fresh data directory {@code dir}. */
-    Running start(Path dir, String heap) throws Exception {
+    /**
+     * Starts the broker with a fresh data directory {@code dir}; with {@code profile} its JVM
+     * records a flight recording (JFR, profiling settings) into {@code dir/broker.jfr}.
+     */
+    Running start(Path dir, String heap, boolean profile) throws Exception {
         int port = BrokerProcess.freePort();
         Path log = dir.resolve("broker.log");
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+        if (profile) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("broker.jfr").toAbsolutePath());
+        }
         return switch (this) {
-            case WHARF -> new Running(BrokerProcess.start(label, heap, "dev.wharf.server.WharfBroker",
+            case WHARF -> new Running(BrokerProcess.start(label, jvm, "dev.wharf.server.WharfBroker",
                     List.of("--host", "localhost", "--port", String.valueOf(port), "--data", dir.resolve("data").toString()),
                     "Wharf broker started", log), // Acknowledgements as Artemis's and Classic's defaults have them: not waited for.
                     new WharfConnectionFactory("wharf://localhost:" + port + "?blockOnAcknowledge=false"));
-            case ARTEMIS, ARTEMIS_TUNED -> new Running(BrokerProcess.start(label, heap, ArtemisMain.class.getName(),
+            case ARTEMIS, ARTEMIS_TUNED -> new Running(BrokerProcess.start(label, jvm, ArtemisMain.class.getName(),
                     this == ARTEMIS ? List.of(String.valueOf(port), dir.resolve("data").toString())
                             : List.of(String.valueOf(port), dir.resolve("data").toString(), "--tuned"),
                     ArtemisMain.READY, log),
                     // Artemis calls a CompletionListener on the broker's confirmation only with a
                     // confirmation window; without one it warns and the async workload means nothing.
                     new ActiveMQConnectionFactory("tcp://localhost:" + port + "?confirmationWindowSize=1048576"));
-            case CLASSIC -> new Running(BrokerProcess.start(label, heap, ClassicMain.class.getName(),
+            case CLASSIC -> new Running(BrokerProcess.start(label, jvm, ClassicMain.class.getName(),
                     List.of(String.valueOf(port), dir.resolve("data").toString()), ClassicMain.READY, log),
                     // Its defaults: persistent sends are synchronous, acknowledgements are not.
                     new org.apache.activemq.ActiveMQConnectionFactory("tcp://localhost:" + port));
