@@ -569,7 +569,8 @@ public class JmsSession implements QueueSession, TopicSession {
         synchronized (this) {
             ackingInBackground.add(d);
         }
-        connection.request(new AckFrame(id, new long[] {d.id()}), null, JmsConnection.AfterFailover.DONE, d.generation(), "ACK")
+        // Not forced: nobody waits, and the next forced operation makes it durable.
+        connection.request(new AckFrame(id, new long[] {d.id()}, false), null, JmsConnection.AfterFailover.DONE, d.generation(), "ACK")
                 .whenComplete((answer, e) -> {
                     synchronized (this) {
                         // By identity, and almost always the first: answers come in order.

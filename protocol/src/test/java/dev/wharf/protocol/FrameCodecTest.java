@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.protocol.frame.AckFrame;
 import dev.wharf.protocol.frame.ConnectFrame;
 import dev.wharf.protocol.frame.CreditFrame;
 import dev.wharf.protocol.frame.PingFrame;
@@ -94,6 +95,14 @@ class FrameCodecTest {
         WireSupport.writeString(fields, null);
         ConnectFrame f = ConnectFrame.decode(fields);
         assertEquals(new ConnectFrame(ConnectFrame.MAGIC, 1, "u", null, null, 0), f);
+    }
+
+    @Test
+    void ackWithoutTheTrailingForceFieldDecodesAsForced() {
+        ByteBuf fields = Unpooled.buffer();
+        fields.writeLong(3);
+        WireSupport.writeLongs(fields, new long[] {5, 6});
+        assertEquals(new AckFrame(3, new long[] {5, 6}, true), AckFrame.decode(fields));
     }
 
     @Test

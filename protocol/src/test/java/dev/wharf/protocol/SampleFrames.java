@@ -59,7 +59,7 @@ final class SampleFrames {
         put(m, new DeliverFrame(9, 42, 3, minimalMessage()));
         put(m, new CreditFrame(9, 100));
         put(m, new PullFrame(9, -1));
-        put(m, new AckFrame(7, new long[] {42}));
+        put(m, new AckFrame(7, new long[] {42, 43}, false));
         put(m, new RecoverFrame(7, new long[] {1}, new long[0]));
         put(m, new CommitFrame(7, new long[] {3, 4}));
         put(m, new RollbackFrame(7, new long[0], new long[] {5}));

@@ -599,7 +599,8 @@ public final class BrokerConnection implements DeliveryTarget {
         for (long id : f.deliveryIds()) {
             Delivery d = deliveries.remove(id);
             if (d != null) {
-                futures.add(broker.acknowledge(d.ref(), corr != 0));
+                // Forced only when somebody waits for the answer to say it is on disk.
+                futures.add(broker.acknowledge(d.ref(), corr != 0 && f.force()));
             }
         }
         replyWhenDone(corr, CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])), ErrorCode.INTERNAL_ERROR, false);

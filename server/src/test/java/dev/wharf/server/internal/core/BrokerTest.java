@@ -33,6 +33,7 @@ import dev.wharf.protocol.frame.UnsubscribeFrame;
 import dev.wharf.server.internal.security.PasswordHasher;
 import dev.wharf.server.internal.security.UserStore;
 import dev.wharf.server.internal.store.InMemoryJournal;
+import dev.wharf.server.internal.store.StoreRecords;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -367,5 +368,30 @@ class BrokerTest {
         c.session(2, 1);
         c.consumer(2, 2, Q, 10);
         assertEquals(List.of(), c.takeDeliveries());
+    }
+
+    @Test
+    void anAcknowledgementWithoutForceDeletesTheMessageWithoutForcingTheJournal() {
+        TestClient c = h.client(null);
+        c.session(1, 2);
+        c.send(1, Messages.text(Q, "m", 4, true));
+        c.consumer(1, 1, Q, 10);
+        long forcedBefore = h.journal.durableOperations();
+        c.ok(new AckFrame(1, ids(c.takeDeliveries()), false));
+        assertEquals(forcedBefore, h.journal.durableOperations());
+        assertEquals(0, h.journal.count(StoreRecords.REF));
+        assertEquals(0, h.journal.count(StoreRecords.MESSAGE));
+    }
+
+    @Test
+    void anAnsweredAcknowledgementIsForcedByDefault() {
+        TestClient c = h.client(null);
+        c.session(1, 2);
+        c.send(1, Messages.text(Q, "m", 4, true));
+        c.consumer(1, 1, Q, 10);
+        long forcedBefore = h.journal.durableOperations();
+        c.ok(new AckFrame(1, ids(c.takeDeliveries())));
+        assertTrue(h.journal.durableOperations() > forcedBefore, "the acknowledgement's deletes were not forced");
+        assertEquals(0, h.journal.count(StoreRecords.REF));
     }
 }

@@ -26,6 +26,7 @@ public final class InMemoryJournal implements Journal {
     private long highestId;
     private boolean open;
     private long records;
+    private long durableOperations;
 
     @Override
     public synchronized RecoveredJournal open() {
@@ -40,6 +41,17 @@ public final class InMemoryJournal implements Journal {
     /** Live records (for assertions). */
     public synchronized List<RecordInfo> liveRecords() {
         return new ArrayList<>(live.values());
+    }
+
+    /** How many operations asked to be forced (durable = true), for assertions. */
+    public synchronized long durableOperations() {
+        return durableOperations;
+    }
+
+    private void counted(boolean durable) {
+        if (durable) {
+            durableOperations++;
+        }
     }
 
     /** Live records of one type. */
@@ -75,6 +87,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> add(long id, byte type, ByteBuffer payload, boolean durable) {
         checkOpen();
+        counted(durable);
         seen(id);
         if (live.containsKey(id)) {
             return fail("record " + id + " is already live");
@@ -86,6 +99,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> update(long id, byte type, ByteBuffer payload, boolean durable) {
         checkOpen();
+        counted(durable);
         seen(id);
         if (!live.containsKey(id)) {
             return fail("record " + id + " is not live");
@@ -97,6 +111,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> delete(long id, boolean durable) {
         checkOpen();
+        counted(durable);
         if (live.remove(id) == null) {
             return fail("record " + id + " is not live");
         }
@@ -129,6 +144,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> prepare(long txId, ByteBuffer data, boolean durable) {
         checkOpen();
+        counted(durable);
         prepared.put(txId, new PreparedTransaction(txId, copy(data), List.of(), List.of()));
         return done();
     }
@@ -136,6 +152,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> commit(long txId, boolean durable) {
         checkOpen();
+        counted(durable);
         List<Runnable> ops = staged.remove(txId);
         if (ops != null) {
             ops.forEach(Runnable::run);
@@ -147,6 +164,7 @@ public final class InMemoryJournal implements Journal {
     @Override
     public synchronized CompletableFuture<Void> rollback(long txId, boolean durable) {
         checkOpen();
+        counted(durable);
         staged.remove(txId);
         prepared.remove(txId);
         return done();
