@@ -8,8 +8,17 @@ import dev.wharf.protocol.Packet;
  */
 public interface FrameSink {
 
-    /** Queues a frame for the peer. */
+    /** Queues a frame for the peer. Broker thread only. */
     void send(Packet packet);
+
+    /**
+     * Queues a frame for the peer and flushes it, from any thread: the journal's writer answers
+     * a stored send with it, without a detour through the broker thread. Never lands inside a
+     * large delivery's chunks. This default is for sinks that are only used on one thread.
+     */
+    default void sendNow(Packet packet) {
+        send(packet);
+    }
 
     /**
      * Queues the delivery of a large message: {@code header} (a LARGE_DELIVER frame), then the

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * further large delivery) waits, in order, in {@link #held}, and goes out when the stream ends:
  * the client sees the connection's frames in the order the broker produced them.
  *
- * <p>Threads: {@link #send} and {@link #sendLarge} are called on the broker thread; a stream's
+ * <p>Threads: {@link #send} and {@link #sendLarge} are called on the broker thread, {@link #sendNow}
+ * on any (the journal writer answering stored sends); a stream's
  * progress runs on the I/O thread and on the event loop. {@link #streaming} and {@link #held} are
  * guarded by {@code this}; {@code streaming} is volatile so that {@link #send} can skip the lock when
  * no stream runs (it becomes true only on the broker thread, so a false read there stays true).
@@ -72,6 +73,25 @@ final class ChannelSink implements FrameSink {
                 }
             }
             write(packet);
+        }
+    }
+
+    @Override
+    public void sendNow(Packet packet) {
+        if (!channel.isActive()) {
+            return;
+        }
+        // Under the lock that sendLarge takes to start a stream: this frame is either queued
+        // before the stream's header or held until the stream ends.
+        synchronized (this) {
+            if (streaming) {
+                held.add(packet);
+                return;
+            }
+            if (ConnectionHandler.WIRE.isTraceEnabled()) {
+                ConnectionHandler.WIRE.trace("{} <- {}", name, packet);
+            }
+            channel.writeAndFlush(packet, channel.voidPromise());
         }
     }
 
