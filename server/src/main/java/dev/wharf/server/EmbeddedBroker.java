@@ -130,7 +130,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (backup) {
                 LOG.warn("Wharf broker {} took over the store at {} and is now live", config.brokerName(), liveSince);
             }
-            thread = new BrokerThread("wharf-broker");
+            acceptor = new Acceptor();
+            thread = new BrokerThread(acceptor.brokerLoop());
             pages = new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE);
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
                     config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings())), store, pages,
@@ -142,7 +143,6 @@ public final class EmbeddedBroker implements AutoCloseable {
                 broker.startExpirySweep();
                 broker.startSlowConsumerCheck();
             });
-            acceptor = new Acceptor();
             boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
             LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {})", config.brokerName(),
                     config.host(), boundPort, config.dataDirectory().toAbsolutePath(), config.storeDescription(),
@@ -419,6 +419,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 }
             }
             acceptor.close();
+            if (thread == null) {
+                // Started no further than the acceptor: nobody else stops its broker loop.
+                acceptor.brokerLoop().shutdown();
+            }
             acceptor = null;
         }
         if (thread != null) {

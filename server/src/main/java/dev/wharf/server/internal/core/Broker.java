@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Every piece of broker state (this class, every queue, subscription, consumer, session and
- * connection state) is confined to one broker thread: Netty event loops only decode frames and
- * hand them over; journal futures complete on the journal thread and hop back. One thread
+ * connection state) is confined to one broker thread, which is also the Netty event loop of
+ * every client channel (frames are decoded and handled there with no hand-off); journal futures
+ * complete on the journal thread and hop back, except the plain OK of a stored send or
+ * acknowledgement, which the journal thread writes itself. One thread
  * mutating queue state one task at a time is the simplest correct ordering; no locks, so no
  * deadlock. Only {@link #connectionCounter} is touched from other threads.
  */

@@ -2,6 +2,7 @@ package dev.wharf.server.internal.core;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,11 @@ import org.slf4j.LoggerFactory;
  * The one thread that owns all broker state (see {@link Broker}). Tasks run one at a time in
  * submission order; a task that throws is logged and the thread goes on. Also the broker's
  * {@link Scheduler}. Thread-safe: any thread may submit.
+ *
+ * <p>In a broker with a network acceptor the thread is the Netty event loop that all client
+ * channels are registered with (passed in as a {@link ScheduledExecutorService}, so this package
+ * knows nothing of Netty): a frame is decoded and handled on the same thread, with no hand-off,
+ * and the answers it writes go to the socket without another ({@link #runNowOrLater}).
  */
 public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerThread.class);
@@ -19,18 +25,42 @@ public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
     /** Actions to run when the current broker task ends (flushes); null off the broker thread. */
     private static final ThreadLocal<java.util.List<Runnable>> AFTER_TASK = new ThreadLocal<>();
 
-    private final ScheduledThreadPoolExecutor executor;
+    private final ScheduledExecutorService executor;
     private volatile Thread thread;
 
+    /** A broker thread of its own, named {@code name} (a broker without a network acceptor, tests). */
     public BrokerThread(String name) {
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+        ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(false);
-            thread = t;
             return t;
         });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        own.setRemoveOnCancelPolicy(true);
+        own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.executor = own;
+        captureThread();
+    }
+
+    /**
+     * The broker thread is {@code singleThread}, an executor that runs everything on one thread
+     * (the acceptor's event loop). {@link #close} shuts it down.
+     */
+    public BrokerThread(ScheduledExecutorService singleThread) {
+        this.executor = singleThread;
+        captureThread();
+    }
+
+    private void captureThread() {
+        try {
+            executor.submit(() -> {
+                thread = Thread.currentThread();
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the broker thread", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the broker thread did not start", e.getCause());
+        }
     }
 
     /** True when called on the broker thread (for assertions). */
@@ -54,6 +84,20 @@ public final class BrokerThread implements Executor, Scheduler, AutoCloseable {
             return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             return () -> { };
+        }
+    }
+
+    /**
+     * Runs {@code task} now when called on the broker thread outside any broker task (an event
+     * loop handing over a frame it just decoded), else queues it like {@link #execute}. Never
+     * runs a task inside another: a task that writes to a channel cannot re-enter the broker
+     * through that channel's events.
+     */
+    public void runNowOrLater(Runnable task) {
+        if (Thread.currentThread() == thread && AFTER_TASK.get() == null) {
+            runSafely(task);
+        } else {
+            execute(task);
         }
     }
 

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FrameSink} writing to a Netty channel. Netty's {@code write} and {@code flush} are
- * thread-safe and never block: called from the broker thread, they are queued on the channel's
- * event loop in call order, and a later close is queued after them. The frames one broker task
+ * thread-safe and never block. The broker thread is the channel's event loop, so its writes go
+ * straight into the channel's outbound buffer in call order; from another thread they are
+ * queued on the event loop, and a later close is queued after them. The frames one broker task
  * writes are flushed together when the task ends.
  *
  * <p>Large deliveries ({@link #sendLarge}) stream their body file on the large-message I/O

@@ -120,7 +120,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     default -> { }
                 }
             }
-            brokerThread.execute(() -> c.handle(msg));
+            // On the broker loop: handled here and now, no hand-off.
+            brokerThread.runNowOrLater(() -> c.handle(msg));
         } else {
             LOG.warn("Unexpected pipeline message {}", msg.getClass().getName());
             io.netty.util.ReferenceCountUtil.release(msg);
@@ -228,7 +229,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         BrokerConnection c = connection;
         if (c != null) {
-            brokerThread.execute(c::transportClosed);
+            brokerThread.runNowOrLater(c::transportClosed);
         }
         super.channelInactive(ctx);
     }
