@@ -46,6 +46,19 @@ class AddressSettingsTest {
     }
 
     @Test
+    void answersStayRightWhenAskedAgainAndPastTheRememberedAddresses() {
+        Map<String, AddressSettings> m = new LinkedHashMap<>();
+        m.put("orders.*", attempts(2));
+        AddressSettingsResolver r = new AddressSettingsResolver(m);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 5000; i++) {
+                assertEquals(2, r.resolve("orders.q" + i).maxDeliveryAttempts(), "orders.q" + i + ", round " + round);
+                assertEquals(10, r.resolve("other.q" + i).maxDeliveryAttempts(), "other.q" + i + ", round " + round);
+            }
+        }
+    }
+
+    @Test
     void moreSpecificPatternWinsFieldByField() {
         Map<String, AddressSettings> m = new LinkedHashMap<>();
         m.put("orders.eu", attempts(5));

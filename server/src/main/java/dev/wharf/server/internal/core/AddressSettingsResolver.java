@@ -18,7 +18,10 @@ import java.util.Map;
  * more literal words, then fewer {@code #}, then fewer {@code *}; an address written without
  * wildcards is the most specific of all.
  *
- * <p>Immutable, so safe from any thread.
+ * <p>The broker asks for an address's settings on every message it routes, redelivers or expires,
+ * so results are remembered (up to {@link #CACHED} addresses; past that the memory starts
+ * afresh, so many short-lived addresses cannot make it grow). Patterns are fixed at
+ * construction, so a remembered result never goes stale. Safe from any thread.
  */
 public final class AddressSettingsResolver {
 
@@ -30,7 +33,11 @@ public final class AddressSettingsResolver {
             .thenComparing(Comparator.comparingInt(Pattern::stars).reversed())
             .thenComparing(Pattern::text);
 
+    /** How many addresses' settings are remembered at most. */
+    static final int CACHED = 4096;
+
     private final List<Pattern> patterns = new ArrayList<>();
+    private final Map<String, AddressSettings> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param byPattern settings by address pattern */
     public AddressSettingsResolver(Map<String, AddressSettings> byPattern) {
@@ -62,6 +69,19 @@ public final class AddressSettingsResolver {
 
     /** The settings of {@code address}, every field resolved. */
     public AddressSettings resolve(String address) {
+        AddressSettings known = resolved.get(address);
+        if (known != null) {
+            return known;
+        }
+        AddressSettings out = match(address);
+        if (resolved.size() >= CACHED) {
+            resolved.clear();
+        }
+        resolved.put(address, out);
+        return out;
+    }
+
+    private AddressSettings match(String address) {
         String[] words = address.split("\\.", -1);
         AddressSettings out = AddressSettings.DEFAULTS;
         for (Pattern p : patterns) {
