@@ -144,9 +144,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 broker.startSlowConsumerCheck();
             });
             boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
-            LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {})", config.brokerName(),
-                    config.host(), boundPort, config.dataDirectory().toAbsolutePath(), config.storeDescription(),
-                    users == null ? "off" : users.size() + " users");
+            LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {}, transport: {})",
+                    config.brokerName(), config.host(), boundPort, config.dataDirectory().toAbsolutePath(),
+                    config.storeDescription(), users == null ? "off" : users.size() + " users", Acceptor.transportName());
             if (backup && config.failback() && customJournal == null) {
                 startFailbackWatcher();
             }
