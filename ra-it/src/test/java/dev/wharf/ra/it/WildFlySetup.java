@@ -31,7 +31,7 @@ final class WildFlySetup implements BeforeAllCallback {
                 ra + ":add(archive=wharf-ra.rar,transaction-support=XATransaction)",
                 ra + "/config-properties=url:add(value=\"wharf://localhost:" + brokerPort + "\")",
                 // Recovery (IronJacamar's XAResourceRecovery for the pool) signs on with these:
-                // without them WildFly warns IJ020016 and recovers nothing through this pool.
+                // without them WildFly warns IJ020016 and disables XA recovery for this pool.
                 ra + "/connection-definitions=wharf:add(class-name=dev.wharf.ra.WharfManagedConnectionFactory,"
                         + "jndi-name=java:/jms/wharf,min-pool-size=0,max-pool-size=32,"
                         + "recovery-username=wharf,recovery-password=wharf)",
