@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts the test broker before Arquillian starts GlassFish and deploys (so MDBs find it at
- * once), and stops it after GlassFish has stopped: register it before {@code ArquillianExtension}.
- * It also hands GlassFish the asadmin commands of {@link GlassFishSetup} to run after boot.
+ * Starts the test broker before Arquillian starts the server and deploys (so MDBs find it at
+ * once), and stops it after the server has stopped: register it before the server's setup
+ * extension and {@code ArquillianExtension} ({@link ResourceAdapterChecks} does).
  */
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -20,9 +20,6 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         int port = Integer.getInteger("wharf.it.brokerPort", 61791);
         broker = new BrokerProcess(dir.resolve("broker-data"), port);
         broker.start();
-        // Read by the GlassFish container's configuration, which Arquillian creates after this.
-        System.setProperty("glassfish.postBootCommands",
-                String.join("\n", GlassFishSetup.commands(System.getProperty("wharf.it.rar"), port)));
     }
 
     @Override

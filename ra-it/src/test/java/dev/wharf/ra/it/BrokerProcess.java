@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Wharf broker in a child JVM ({@code dev.wharf.server.WharfBroker}) on a fixed port, so the
- * GlassFish configuration can name it and a test can kill it ({@code kill -9}) and start it again
+ * server's configuration can name it and a test can kill it ({@code kill -9}) and start it again
  * on the same data. Output goes to {@code broker.log} in the data directory's parent.
  *
  * <p>Not thread-safe; used from the test thread.
@@ -25,6 +25,10 @@ final class BrokerProcess implements AutoCloseable {
         this.data = data;
         this.port = port;
         this.log = data.resolveSibling("broker.log");
+    }
+
+    int port() {
+        return port;
     }
 
     String url() {

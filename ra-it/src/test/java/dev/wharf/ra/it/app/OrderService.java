@@ -13,7 +13,10 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
+import java.util.List;
 import javax.naming.InitialContext;
+import javax.naming.NameNotFoundException;
+import javax.naming.NamingException;
 
 /**
  * The test application's transactional sender: every method runs in a container-managed (XA)
@@ -71,11 +74,24 @@ public class OrderService {
      * commit.
      */
     public void sendInDoubt(String queue, String text, String markerDir) throws Exception {
-        TransactionManager tm = (TransactionManager) new InitialContext().lookup("java:appserver/TransactionManager");
+        TransactionManager tm = transactionManager();
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession();
             s.createProducer(s.createQueue(queue)).send(s.createTextMessage(text));
         }
         tm.getTransaction().enlistResource(new HoldingXAResource(Path.of(markerDir)));
+    }
+
+    /** The server's TransactionManager, which Jakarta EE gives no portable name: GlassFish's, then WildFly's. */
+    private static TransactionManager transactionManager() throws NamingException {
+        InitialContext jndi = new InitialContext();
+        for (String name : List.of("java:appserver/TransactionManager", "java:jboss/TransactionManager")) {
+            try {
+                return (TransactionManager) jndi.lookup(name);
+            } catch (NamingException e) {
+                // Not this server's name: try the next.
+            }
+        }
+        throw new NameNotFoundException("no TransactionManager at java:appserver/ or java:jboss/TransactionManager");
     }
 }
