@@ -252,38 +252,6 @@ class XaIT extends BrokerTestSupport {
     }
 
     /**
-     * GlassFish rolls back a message-driven bean's transaction without ending the adapter's
-     * association first: the rollback ends it, gives the message back, drops the send, and the
-     * session can start its next branch.
-     */
-    @Test
-    void rollbackOfTheSessionsActiveBranchWithoutEndFreesTheSessionForTheNextBranch() throws Exception {
-        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
-        Queue in = plain.createQueue(unique("xa.noend.in"));
-        Queue out = plain.createQueue(unique("xa.noend"));
-        plain.createProducer(in).send(plain.createTextMessage("order"));
-        XASession xs = xaConnection.createXASession();
-        XAResource xr = xs.getXAResource();
-        MessageConsumer consumer = xs.createConsumer(in);
-        Xid first = TestXid.next();
-        xr.start(first, XAResource.TMNOFLAGS);
-        assertNotNull(consumer.receive(5000));
-        xs.createProducer(out).send(xs.createTextMessage("doomed"));
-
-        xr.rollback(first);
-
-        Xid second = TestXid.next();
-        xr.start(second, XAResource.TMNOFLAGS);
-        TextMessage again = (TextMessage) consumer.receive(5000);
-        assertNotNull(again, "the rolled-back message comes back to the same session");
-        assertTrue(again.getJMSRedelivered());
-        xr.end(second, XAResource.TMSUCCESS);
-        xr.commit(second, true);
-        assertNull(plain.createConsumer(out).receive(300), "the rolled-back send never appears");
-        assertNull(plain.createConsumer(in).receive(300), "the message was consumed once, in the second branch");
-    }
-
-    /**
      * As an application server does with two pooled connections of one broker (isSameRM): the
      * second session joins the branch with TMJOIN; the branch holds both sessions' work, prepared
      * through one resource and committed through the other.

@@ -95,26 +95,9 @@ final class WharfXAResource implements XAResource {
         call(new XaFrame(XaFrame.Op.COMMIT, 0, wire(xid), onePhase ? TMONEPHASE : TMNOFLAGS, null, 0));
     }
 
-    /**
-     * Rolls the branch back. When this resource's own session is still active in the branch (or
-     * suspended from it), its association is ended with TMFAIL first: GlassFish rolls back a
-     * message-driven bean's transaction without ending the adapter's association, and without
-     * this the session would stay bound to a branch that no longer exists and refuse every later
-     * start.
-     */
     @Override
     public void rollback(Xid xid) throws XAException {
-        WireXid x = wire(xid);
-        if (x.equals(session.branch()) || session.suspended().contains(x)) {
-            try {
-                end(xid, TMFAIL);
-            } catch (XAException e) {
-                // The branch is rolled back whatever END said (rollback-only, timed out, gone).
-                session.branch(x.equals(session.branch()) ? null : session.branch());
-                session.suspended().remove(x);
-            }
-        }
-        call(new XaFrame(XaFrame.Op.ROLLBACK, 0, x, TMNOFLAGS, null, 0));
+        call(new XaFrame(XaFrame.Op.ROLLBACK, 0, wire(xid), TMNOFLAGS, null, 0));
     }
 
     @Override
