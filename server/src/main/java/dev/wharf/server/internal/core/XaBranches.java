@@ -36,11 +36,8 @@ import org.slf4j.LoggerFactory;
  * from prepare or commit. Ending another association of a rollback-only branch with TMSUCCESS or
  * TMSUSPEND answers {@code XA_RB*} and gives that session's work back too.
  *
- * <p>Timeout. A branch started without a timeout ({@code setTransactionTimeout(0)}, the JTA default)
- * gets {@link #DEFAULT_TIMEOUT_SECONDS}, as Artemis's {@code transaction-timeout} does: an
- * unprepared branch whose transaction manager went away would otherwise hold the messages it
- * consumed until the broker restarts (it outlives its connections, and is not journaled). A
- * prepared branch never times out: only its transaction manager, or an operator, may decide it.
+ * <p>A branch without a timeout whose transaction manager never resolves it holds the messages it
+ * consumed until the broker restarts (an unprepared branch is not journaled).
  *
  * <p>Return values and errors are the {@code javax.transaction.xa} codes, so the client can hand
  * them to the transaction manager as they are. Not thread-safe; confined to the broker thread.
@@ -60,8 +57,6 @@ final class XaBranches {
     static final int XAER_DUPID = -8;
     static final int TMNOFLAGS = 0;
     static final int TMSUCCESS = 0x04000000;
-    /** The timeout of a branch started without one (five minutes, as in Artemis). */
-    static final int DEFAULT_TIMEOUT_SECONDS = 300;
     static final int TMJOIN = 0x00200000;
     static final int TMRESUME = 0x08000000;
     static final int TMFAIL = 0x20000000;
@@ -198,9 +193,10 @@ final class XaBranches {
         b = new Branch(xid);
         b.associations.put(session, new Association(conn));
         branches.put(xid, b);
-        Branch branch = b;
-        int seconds = timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
-        b.timeout = scheduler.schedule(seconds * 1000L, () -> timeOut(branch));
+        if (timeoutSeconds > 0) {
+            Branch branch = b;
+            b.timeout = scheduler.schedule(timeoutSeconds * 1000L, () -> timeOut(branch));
+        }
     }
 
     private void timeOut(Branch b) {

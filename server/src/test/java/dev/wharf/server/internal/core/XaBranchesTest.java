@@ -84,41 +84,6 @@ class XaBranchesTest {
     }
 
     @Test
-    void anAbandonedBranchWithoutATimeoutRollsBackAfterTheDefaultTimeout() {
-        put(IN_A, "a");
-        TestClient c = h.client(null);
-        List<DeliverFrame> got = xaSessionConsuming(c, 1, IN_A);
-        start(c, 1, XaBranches.TMNOFLAGS);
-        c.send(1, Messages.text(OUT, "never", 4, true));
-        end(c, 1, XaBranches.TMSUCCESS, ids(got));
-        c.connection.transportClosed(); // The transaction manager went away.
-
-        h.scheduler.advance((XaBranches.DEFAULT_TIMEOUT_SECONDS - 1) * 1000L);
-        assertEquals(XaBranches.State.IDLE, h.broker.xa().state(XID), "still waiting just before the default timeout");
-        h.scheduler.advance(1000L);
-
-        TestClient tm = h.client(null);
-        assertEquals(XaBranches.XA_RBTIMEOUT, xa(tm, XaFrame.Op.PREPARE, 0, 0));
-        assertEquals(List.of("a"), texts(drain(IN_A)));
-        assertEquals(0, left("out"));
-    }
-
-    @Test
-    void aPreparedBranchNeverTimesOut() {
-        TestClient c = h.client(null);
-        c.session(1, ServerSession.SESSION_TRANSACTED);
-        start(c, 1, XaBranches.TMNOFLAGS);
-        c.send(1, Messages.text(OUT, "kept", 4, true));
-        end(c, 1, XaBranches.TMSUCCESS);
-        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.PREPARE, 0, 0));
-
-        h.scheduler.advance(10L * XaBranches.DEFAULT_TIMEOUT_SECONDS * 1000L);
-
-        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.COMMIT, 0, 0));
-        assertEquals(List.of("kept"), texts(drain(OUT)));
-    }
-
-    @Test
     void joinFromSecondSessionCommitsBothSessionsSendsAndAcks() {
         put(IN_A, "a");
         put(IN_B, "b");
