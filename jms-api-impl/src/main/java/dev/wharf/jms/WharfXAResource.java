@@ -14,17 +14,6 @@ import javax.transaction.xa.Xid;
  * The XAResource of a {@link JmsXASession}: each call is one XA request to the broker, which keeps
  * the branches (a prepared branch is journaled and survives a broker crash). Errors come back with
  * the XA error code the broker chose; a lost connection is {@code XAER_RMFAIL}.
- *
- * <p>Every resource of one broker is the same resource manager ({@link #isSameRM}), so a
- * transaction manager may start a branch on one session and join it (TMJOIN) from sessions of
- * other connections; the branch collects the work of all of them, and any resource of the broker
- * prepares, commits or rolls it back. {@code end(xid, TMFAIL)} returns normally and marks the
- * branch rollback-only (its work is rolled back at once); the later {@code prepare} or one-phase
- * {@code commit} throws {@code XA_RBROLLBACK}. Closing a session or connection while it is active
- * in (or suspended from) a branch does the same; a branch it already ended with TMSUCCESS is not
- * affected and waits for the transaction manager or its timeout.
- *
- * <p>Each call blocks until the broker answers or the connection's request timeout passes.
  */
 final class WharfXAResource implements XAResource {
 
@@ -50,16 +39,9 @@ final class WharfXAResource implements XAResource {
             throw error(XAException.XAER_PROTO, "start: the session already works for " + session.branch() + "; end it first");
         }
         call(new XaFrame(XaFrame.Op.START, session.id(), x, flags, null, timeoutSeconds));
-        session.suspended().remove(x);
         session.branch(x);
     }
 
-    /**
-     * Ends the session's association with {@code xid}: the active one, or (TMSUCCESS, TMFAIL) one it
-     * suspended. TMFAIL returns normally; the branch is then rollback-only and its prepare or
-     * one-phase commit throws {@code XA_RBROLLBACK}. Ending an association of a branch that is
-     * rollback-only already, with TMSUCCESS or TMSUSPEND, throws its {@code XA_RB*} code.
-     */
     @Override
     public void end(Xid xid, int flags) throws XAException {
         WireXid x = wire(xid);
@@ -67,21 +49,11 @@ final class WharfXAResource implements XAResource {
             throw error(XAException.XAER_INVAL, "end: flags " + Integer.toHexString(flags)
                     + " (expected: TMSUCCESS, TMFAIL or TMSUSPEND)");
         }
-        long[] consumed;
-        if (x.equals(session.branch())) {
-            consumed = session.drainConsumed();
-            session.branch(null);
-            if (flags == TMSUSPEND) {
-                session.suspended().add(x);
-            }
-        } else if (flags != TMSUSPEND && session.suspended().remove(x)) {
-            // A suspended association did its work before it was suspended; what the session
-            // consumed since belongs to the branch it is active in now, if any.
-            consumed = new long[0];
-        } else {
-            throw error(XAException.XAER_PROTO, "end: the session " + (session.suspended().contains(x)
-                    ? "has suspended its work for " + x + " already" : "does not work for " + x));
+        if (!x.equals(session.branch())) {
+            throw error(XAException.XAER_PROTO, "end: the session does not work for " + x);
         }
+        long[] consumed = session.drainConsumed();
+        session.branch(null);
         call(new XaFrame(XaFrame.Op.END, session.id(), x, flags, consumed, 0));
     }
 

@@ -15,12 +15,8 @@ import java.util.Objects;
  * <pre>
  * op        START: the session's work from now on belongs to {@code xid} ({@code flags}: TMNOFLAGS,
  *                  TMJOIN or TMRESUME; {@code timeoutSeconds} &gt; 0 rolls an unprepared branch back)
- *                  (TMJOIN may come from a session of another connection; TMRESUME only from the
- *                  session that suspended)
  *           END: the session's work so far, its staged sends and the deliveries in
- *                {@code consumedIds}, moves into the branch ({@code flags}: TMSUCCESS, TMFAIL, TMSUSPEND;
- *                TMSUCCESS and TMFAIL may end a suspended association; TMFAIL answers XA_OK and
- *                marks the branch rollback-only)
+ *                {@code consumedIds}, moves into the branch ({@code flags}: TMSUCCESS, TMFAIL, TMSUSPEND)
  *           PREPARE, COMMIT ({@code flags} TMONEPHASE for one-phase), ROLLBACK, FORGET: the branch
  *           RECOVER: the prepared branches ({@code xid} absent)
  * </pre>

@@ -336,9 +336,14 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         Broker.discardUnused(s.staged());
         s.staged().clear();
-        // An XA association the session still has (active or suspended) fails: its branch is rollback-only.
-        broker.xa().sessionClosed(s);
-        s.xid(null);
+        if (s.xid() != null) {
+            try {
+                broker.xa().end(s.xid(), XaBranches.TMFAIL, List.of(), List.of());
+            } catch (XaBranches.XaException e) {
+                LOG.debug("Connection {}: session {} closed inside XA branch {}: {}", connectionId, s.id(), s.xid(), e.getMessage());
+            }
+            s.xid(null);
+        }
         List<MessageRef> back = new ArrayList<>();
         for (Iterator<Delivery> it = deliveries.values().iterator(); it.hasNext(); ) {
             Delivery d = it.next();
@@ -705,20 +710,18 @@ public final class BrokerConnection implements DeliveryTarget {
                         throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
                                 + " already works for XA branch " + s.xid() + "; end that first");
                     }
-                    xa.start(this, s, f.xid(), f.flags(), f.timeoutSeconds());
+                    xa.start(this, f.xid(), f.flags(), f.timeoutSeconds());
                     s.xid(f.xid());
                     xaAnswer(corr, XaBranches.XA_OK, null);
                 }
                 case END -> {
                     ServerSession s = session(f.sessionId());
-                    // The staged sends belong to the branch the session is active in; ending a
-                    // suspended association (TMSUCCESS, TMFAIL) hands over only what the client lists.
-                    List<StoredMessage> sends = List.of();
-                    if (f.xid().equals(s.xid())) {
-                        s.xid(null);
-                        sends = s.takeStaged();
+                    if (!f.xid().equals(s.xid())) {
+                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
+                                + " does not work for XA branch " + f.xid());
                     }
-                    xa.end(s, f.xid(), f.flags(), sends, take(f.consumedIds(), false));
+                    s.xid(null);
+                    xa.end(f.xid(), f.flags(), s.takeStaged(), take(f.consumedIds(), false));
                     xaAnswer(corr, XaBranches.XA_OK, null);
                 }
                 case PREPARE -> xaWhenDone(corr, xa.prepare(f.xid()));
