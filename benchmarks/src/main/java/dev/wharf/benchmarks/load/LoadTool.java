@@ -40,6 +40,11 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "Seconds of warm-up per workload (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--broker-warmup", defaultValue = "30",
+            description = "Seconds of unmeasured load on each broker after it starts, shared among the chosen workloads,"
+                    + " so that its JIT has compiled the hot paths before anything is measured (default: ${DEFAULT-VALUE}).")
+    int brokerWarmupSeconds;
+
     @Option(names = "--duration", defaultValue = "20", description = "Measured seconds per workload (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
 
@@ -60,8 +65,8 @@ public final class LoadTool implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (size < 1 || warmupSeconds < 0 || durationSeconds < 1) {
-            System.err.println("load: --size and --duration must be at least 1, --warmup at least 0");
+        if (size < 1 || warmupSeconds < 0 || brokerWarmupSeconds < 0 || durationSeconds < 1) {
+            System.err.println("load: --size and --duration must be at least 1, --warmup and --broker-warmup at least 0");
             return 2;
         }
         List<Provider> chosen = new ArrayList<>();
@@ -89,9 +94,11 @@ public final class LoadTool implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
 
-        System.out.println("[load] raw disk baseline in " + runDir.toAbsolutePath());
-        results.add(RawDisk.run(runDir, settings));
         for (Provider p : chosen) {
+            // The disk's speed drifts by a factor of two within minutes on a shared machine: the
+            // baseline is measured again just before each provider, and its ratios use that one.
+            System.out.println("[load] raw disk baseline for " + p.label + " in " + runDir.toAbsolutePath());
+            results.add(RawDisk.run(runDir, settings, p.label));
             Path data = runDir.resolve(p.label);
             System.out.println("[load] starting " + p.label + " (data in " + data + ")");
             Provider.Running running;
@@ -102,6 +109,7 @@ public final class LoadTool implements Callable<Integer> {
                 return 1;
             }
             try (running) {
+                warmUp(p, running, chosenWorkloads);
                 for (Workload w : chosenWorkloads) {
                     try {
                         Result r = w.run(p.label, running.factory(), settings, System.out::println);
@@ -127,6 +135,27 @@ public final class LoadTool implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 3;
     }
 
+    /**
+     * Unmeasured load on a fresh broker: with a few seconds per workload, C2 on two cores was
+     * still compiling during the measured window (over a core of compiler threads 30 s in), and
+     * a sync send measured at a third of its steady rate.
+     */
+    private void warmUp(Provider p, Provider.Running running, List<Workload> chosenWorkloads) {
+        if (brokerWarmupSeconds == 0) {
+            return;
+        }
+        long share = Math.max(2000, brokerWarmupSeconds * 1000L / chosenWorkloads.size());
+        Workload.Settings warm = new Workload.Settings(size, share - 1000, 1000);
+        System.out.println("[load] warming up " + p.label + " for " + brokerWarmupSeconds + " s");
+        for (Workload w : chosenWorkloads) {
+            try {
+                w.run(p.label, running.factory(), warm, line -> { });
+            } catch (Exception e) {
+                // Reported by the measured run, which will fail the same way.
+            }
+        }
+    }
+
     static String line(Result r) {
         return String.format(Locale.ROOT, "[load] %-14s %-27s send %10.0f/s  receive %10.0f/s  p50 %7d us  p99 %7d us"
                         + "  p99.9 %7d us  max %8d us", r.provider(), r.workload(), r.sendRate(), r.receiveRate(),
@@ -149,6 +178,13 @@ public final class LoadTool implements Callable<Integer> {
                         r.maxMicros()));
             }
             Result wharf = e.getValue().get(Provider.WHARF.label);
+            Result raw = rawBefore(results, Provider.WHARF.label);
+            if (wharf != null && raw != null && e.getKey().endsWith("-sync")) {
+                // The targets of the sync workloads are set against the disk, not the peers.
+                out.append(String.format(Locale.ROOT, "%-27s %-14s %12s %12s %9s %9s%n", "", "wharf/raw-disk",
+                        ratio(wharf.sendRate(), raw.sendRate()), "", ratio(wharf.p50Micros(), raw.p50Micros()),
+                        ratio(wharf.p99Micros(), raw.p99Micros())));
+            }
             for (Provider p : providers) {
                 Result peer = e.getValue().get(p.label);
                 if (wharf != null && peer != null && p != Provider.WHARF && peer.sendRate() > 0) {
@@ -159,6 +195,10 @@ public final class LoadTool implements Callable<Integer> {
             }
         }
         return out.toString();
+    }
+
+    private static Result rawBefore(List<Result> results, String provider) {
+        return results.stream().filter(r -> r.workload().equals("write+force before " + provider)).findFirst().orElse(null);
     }
 
     private static String ratio(double a, double b) {

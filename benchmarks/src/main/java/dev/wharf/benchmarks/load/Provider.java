@@ -47,7 +47,7 @@ enum Provider {
         Path log = dir.resolve("broker.log");
         List<String> jvm = new java.util.ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
         if (profile) {
-            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("broker.jfr").toAbsolutePath());
+            jvm.add("-XX:StartFlightRecording=settings=" + System.getProperty("wharf.bench.jfc", "profile") + ",filename=" + dir.resolve("broker.jfr").toAbsolutePath());
         }
         return switch (this) {
             case WHARF -> new Running(BrokerProcess.start(label, jvm, "dev.wharf.server.WharfBroker",

@@ -19,7 +19,7 @@ final class RawDisk {
     private RawDisk() {
     }
 
-    static Result run(Path dir, Workload.Settings settings) throws IOException {
+    static Result run(Path dir, Workload.Settings settings, String before) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("raw-disk.bin");
         byte[] record = Workload.body(settings.messageSize());
@@ -48,6 +48,6 @@ final class RawDisk {
         } finally {
             Files.deleteIfExists(file);
         }
-        return Result.of("raw-disk", "write+force", count, 0, settings.measureMillis() / 1000.0, latency);
+        return Result.of("raw-disk", "write+force before " + before, count, 0, settings.measureMillis() / 1000.0, latency);
     }
 }
