@@ -224,19 +224,210 @@ class XaIT extends BrokerTestSupport {
         assertTrue(xs.getTransacted());
     }
 
+    /**
+     * end(TMFAIL) returns normally (the most interoperable choice: transaction managers all
+     * handle XA_RB from prepare, not all an exception from end); the branch is rollback-only, so
+     * prepare throws XA_RBROLLBACK, nothing it sent appears and what it consumed comes back.
+     */
     @Test
-    void branchEndedWithTmFailRollsBack() throws Exception {
+    void branchEndedWithTmFailFailsPrepareWithRbRollbackAndGivesItsMessagesBack() throws Exception {
         Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue(unique("xa.fail.in"));
         Queue out = plain.createQueue(unique("xa.fail"));
+        plain.createProducer(in).send(plain.createTextMessage("order"));
         XASession xs = xaConnection.createXASession();
         XAResource xr = xs.getXAResource();
         Xid xid = TestXid.next();
         xr.start(xid, XAResource.TMNOFLAGS);
+        MessageConsumer consumer = xs.createConsumer(in);
+        assertNotNull(consumer.receive(5000));
         xs.createProducer(out).send(xs.createTextMessage("doomed"));
-        int code = code(() -> xr.end(xid, XAResource.TMFAIL));
-        assertTrue(code >= XAException.XA_RBBASE && code <= XAException.XA_RBEND, "rollback code, got " + code);
-        assertTrue(code(() -> xr.prepare(xid)) >= XAException.XA_RBBASE);
+        xr.end(xid, XAResource.TMFAIL);
+        consumer.close();
+        assertEquals(XAException.XA_RBROLLBACK, code(() -> xr.prepare(xid)));
         assertNull(plain.createConsumer(out).receive(300));
+        TextMessage again = (TextMessage) plain.createConsumer(in).receive(5000);
+        assertNotNull(again, "the consumed message comes back");
+        assertTrue(again.getJMSRedelivered());
+    }
+
+    /**
+     * As an application server does with two pooled connections of one broker (isSameRM): the
+     * second session joins the branch with TMJOIN; the branch holds both sessions' work, prepared
+     * through one resource and committed through the other.
+     */
+    @Test
+    void branchJoinedFromSecondConnectionCommitsBothSessionsWorkExactlyOnce() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue inA = plain.createQueue(unique("xa.join.a"));
+        Queue inB = plain.createQueue(unique("xa.join.b"));
+        Queue out = plain.createQueue(unique("xa.join.out"));
+        plain.createProducer(inA).send(plain.createTextMessage("order-a"));
+        plain.createProducer(inB).send(plain.createTextMessage("order-b"));
+
+        try (XAConnection second = xaFactory.createXAConnection()) {
+            second.start();
+            XASession xsA = xaConnection.createXASession();
+            XASession xsB = second.createXASession();
+            XAResource ra = xsA.getXAResource();
+            XAResource rb = xsB.getXAResource();
+            assertTrue(ra.isSameRM(rb));
+            Xid xid = TestXid.next();
+            ra.start(xid, XAResource.TMNOFLAGS);
+            rb.start(xid, XAResource.TMJOIN);
+            MessageConsumer ca = xsA.createConsumer(inA);
+            MessageConsumer cb = xsB.createConsumer(inB);
+            assertEquals("order-a", ((TextMessage) ca.receive(5000)).getText());
+            assertEquals("order-b", ((TextMessage) cb.receive(5000)).getText());
+            xsA.createProducer(out).send(xsA.createTextMessage("from-a"));
+            xsB.createProducer(out).send(xsB.createTextMessage("from-b"));
+            ra.end(xid, XAResource.TMSUCCESS);
+            assertEquals(XAException.XAER_PROTO, code(() -> ra.prepare(xid)), "the joined session is still active");
+            rb.end(xid, XAResource.TMSUCCESS);
+            ca.close();
+            cb.close();
+
+            assertEquals(XAResource.XA_OK, ra.prepare(xid));
+            MessageConsumer outside = plain.createConsumer(out);
+            assertNull(outside.receive(300), "prepared sends are invisible");
+            rb.commit(xid, false);
+            List<String> got = drain(outside, 1000);
+            got.sort(null);
+            assertEquals(List.of("from-a", "from-b"), got, "each send exactly once");
+            assertEquals(XAException.XAER_NOTA, code(() -> ra.commit(xid, false)), "the branch is finished");
+        }
+        assertNull(plain.createConsumer(inA).receive(300), "what session A received is gone");
+        assertNull(plain.createConsumer(inB).receive(300), "what session B received is gone");
+    }
+
+    /** end(TMFAIL) by one of two joined sessions dooms the branch: the other's end and the prepare say so. */
+    @Test
+    void joinedBranchEndedWithTmFailByOneSessionRollsBackBothSessionsWork() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue inA = plain.createQueue(unique("xa.joinfail.a"));
+        Queue inB = plain.createQueue(unique("xa.joinfail.b"));
+        Queue out = plain.createQueue(unique("xa.joinfail.out"));
+        plain.createProducer(inA).send(plain.createTextMessage("order-a"));
+        plain.createProducer(inB).send(plain.createTextMessage("order-b"));
+
+        try (XAConnection second = xaFactory.createXAConnection()) {
+            second.start();
+            XASession xsA = xaConnection.createXASession();
+            XASession xsB = second.createXASession();
+            XAResource ra = xsA.getXAResource();
+            XAResource rb = xsB.getXAResource();
+            Xid xid = TestXid.next();
+            ra.start(xid, XAResource.TMNOFLAGS);
+            rb.start(xid, XAResource.TMJOIN);
+            MessageConsumer ca = xsA.createConsumer(inA);
+            MessageConsumer cb = xsB.createConsumer(inB);
+            assertNotNull(ca.receive(5000));
+            assertNotNull(cb.receive(5000));
+            xsA.createProducer(out).send(xsA.createTextMessage("from-a"));
+            xsB.createProducer(out).send(xsB.createTextMessage("from-b"));
+            rb.end(xid, XAResource.TMSUCCESS);
+            ra.end(xid, XAResource.TMFAIL);
+            ca.close();
+            cb.close();
+            assertEquals(XAException.XA_RBROLLBACK, code(() -> rb.prepare(xid)));
+        }
+        assertNull(plain.createConsumer(out).receive(300), "no send of the failed branch appears");
+        TextMessage a = (TextMessage) plain.createConsumer(inA).receive(5000);
+        TextMessage b = (TextMessage) plain.createConsumer(inB).receive(5000);
+        assertNotNull(a);
+        assertNotNull(b);
+        assertTrue(a.getJMSRedelivered() && b.getJMSRedelivered());
+    }
+
+    /**
+     * As GlassFish does when an MDB fails: the transaction is rolled back while the pooled
+     * outbound session that joined it was never ended. That session must take part in the next
+     * transaction, and what it consumed in the dead one comes back instead of being committed there.
+     */
+    @Test
+    void rollbackUnderAJoinedSessionStillActiveLetsItWorkInTheNextTransaction() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue inA = plain.createQueue(unique("xa.abandon.a"));
+        Queue inB = plain.createQueue(unique("xa.abandon.b"));
+        Queue out = plain.createQueue(unique("xa.abandon.out"));
+        plain.createProducer(inA).send(plain.createTextMessage("order-a"));
+        plain.createProducer(inB).send(plain.createTextMessage("order-b"));
+
+        try (XAConnection second = xaFactory.createXAConnection()) {
+            second.start();
+            XASession inbound = xaConnection.createXASession();
+            XASession outbound = second.createXASession();
+            XAResource ri = inbound.getXAResource();
+            XAResource ro = outbound.getXAResource();
+            Xid failed = TestXid.next();
+            ri.start(failed, XAResource.TMNOFLAGS);
+            assertTrue(ri.isSameRM(ro));
+            ro.start(failed, XAResource.TMJOIN);
+            MessageConsumer ca = inbound.createConsumer(inA);
+            MessageConsumer cb = outbound.createConsumer(inB);
+            assertNotNull(ca.receive(5000));
+            assertNotNull(cb.receive(5000));
+            outbound.createProducer(out).send(outbound.createTextMessage("from-failed"));
+            ri.end(failed, XAResource.TMFAIL);
+            ri.rollback(failed);
+            ca.close();
+
+            Xid next = TestXid.next();
+            ro.start(next, XAResource.TMNOFLAGS);
+            outbound.createProducer(out).send(outbound.createTextMessage("from-next"));
+            ro.end(next, XAResource.TMSUCCESS);
+            ro.commit(next, true);
+            cb.close();
+        }
+        assertEquals(List.of("from-next"), drain(plain.createConsumer(out), 500), "only the next transaction's send");
+        TextMessage a = (TextMessage) plain.createConsumer(inA).receive(5000);
+        TextMessage b = (TextMessage) plain.createConsumer(inB).receive(5000);
+        assertNotNull(a, "the inbound message is back");
+        assertNotNull(b, "what the outbound session consumed in the rolled-back transaction is back");
+        assertTrue(a.getJMSRedelivered() && b.getJMSRedelivered());
+    }
+
+    /** A session really still active in a branch may not start another one. */
+    @Test
+    void startWhileStillActiveInALiveBranchIsRefusedAndTheBranchStillCommits() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue(unique("xa.busy.in"));
+        Queue out = plain.createQueue(unique("xa.busy.out"));
+        plain.createProducer(in).send(plain.createTextMessage("order"));
+        XASession xs = xaConnection.createXASession();
+        XAResource r = xs.getXAResource();
+        Xid xid = TestXid.next();
+        r.start(xid, XAResource.TMNOFLAGS);
+        MessageConsumer c = xs.createConsumer(in);
+        assertNotNull(c.receive(5000));
+        xs.createProducer(out).send(xs.createTextMessage("sent"));
+
+        assertEquals(XAException.XAER_PROTO, code(() -> r.start(TestXid.next(), XAResource.TMNOFLAGS)));
+        r.end(xid, XAResource.TMSUCCESS);
+        r.commit(xid, true);
+        c.close();
+        assertEquals(List.of("sent"), drain(plain.createConsumer(out), 500));
+        assertNull(plain.createConsumer(in).receive(300), "the consumed message was committed with the branch");
+    }
+
+    /** Suspend and resume on one session; ending the suspended association with TMSUCCESS is allowed. */
+    @Test
+    void suspendedBranchResumesAndEndsFromItsSuspendedState() throws Exception {
+        Session plain = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue out = plain.createQueue(unique("xa.suspend"));
+        XASession xs = xaConnection.createXASession();
+        XAResource xr = xs.getXAResource();
+        Xid xid = TestXid.next();
+        xr.start(xid, XAResource.TMNOFLAGS);
+        xs.createProducer(out).send(xs.createTextMessage("one"));
+        xr.end(xid, XAResource.TMSUSPEND);
+        assertEquals(XAException.XAER_PROTO, code(() -> xr.prepare(xid)), "a suspended association still counts");
+        xr.start(xid, XAResource.TMRESUME);
+        xs.createProducer(out).send(xs.createTextMessage("two"));
+        xr.end(xid, XAResource.TMSUSPEND);
+        xr.end(xid, XAResource.TMSUCCESS);
+        xr.commit(xid, true);
+        assertEquals(List.of("one", "two"), drain(plain.createConsumer(out), 1000));
     }
 
     @Test

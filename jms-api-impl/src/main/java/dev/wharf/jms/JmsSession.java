@@ -616,6 +616,16 @@ public class JmsSession implements QueueSession, TopicSession {
         return drain().stream().mapToLong(Delivery::id).toArray();
     }
 
+    /** {@link #drainConsumed()}, as deliveries that {@link #restoreConsumed} can put back. */
+    synchronized List<Delivery> drainConsumedDeliveries() {
+        return drain();
+    }
+
+    /** Puts back deliveries drained by {@link #drainConsumedDeliveries} whose settlement the broker refused. */
+    synchronized void restoreConsumed(List<Delivery> deliveries) {
+        consumed.addAll(0, deliveries);
+    }
+
     /** Guarded by this: see {@link #drainConsumed()}. */
     private List<Delivery> drain() {
         if (listenerDelivery != null && !listenerDeliveryHandled) {

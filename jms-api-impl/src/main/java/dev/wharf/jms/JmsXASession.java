@@ -24,6 +24,8 @@ final class JmsXASession extends JmsSession implements XASession, XAQueueSession
     private final WharfXAResource resource;
     /** The branch the session works for, or null. */
     private volatile WireXid branch;
+    /** The branches the session suspended its work for (TMSUSPEND) and may resume; guarded by itself. */
+    private final java.util.Set<WireXid> suspended = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     JmsXASession(JmsConnection connection, long id) {
         super(connection, id, Session.SESSION_TRANSACTED, Domain.ANY);
@@ -36,6 +38,11 @@ final class JmsXASession extends JmsSession implements XASession, XAQueueSession
 
     void branch(WireXid xid) {
         branch = xid;
+    }
+
+    /** The branches the session suspended its work for, mutable. */
+    java.util.Set<WireXid> suspended() {
+        return suspended;
     }
 
     @Override

@@ -14,6 +14,17 @@ import javax.transaction.xa.Xid;
  * The XAResource of a {@link JmsXASession}: each call is one XA request to the broker, which keeps
  * the branches (a prepared branch is journaled and survives a broker crash). Errors come back with
  * the XA error code the broker chose; a lost connection is {@code XAER_RMFAIL}.
+ *
+ * <p>Every resource of one broker is the same resource manager ({@link #isSameRM}), so a
+ * transaction manager may start a branch on one session and join it (TMJOIN) from sessions of
+ * other connections; the branch collects the work of all of them, and any resource of the broker
+ * prepares, commits or rolls it back. {@code end(xid, TMFAIL)} returns normally and marks the
+ * branch rollback-only (its work is rolled back at once); the later {@code prepare} or one-phase
+ * {@code commit} throws {@code XA_RBROLLBACK}. Closing a session or connection while it is active
+ * in (or suspended from) a branch does the same; a branch it already ended with TMSUCCESS is not
+ * affected and waits for the transaction manager or its timeout.
+ *
+ * <p>Each call blocks until the broker answers or the connection's request timeout passes.
  */
 final class WharfXAResource implements XAResource {
 
@@ -35,13 +46,44 @@ final class WharfXAResource implements XAResource {
             throw error(XAException.XAER_INVAL, "start: flags " + Integer.toHexString(flags)
                     + " (expected: TMNOFLAGS, TMJOIN or TMRESUME)");
         }
-        if (session.branch() != null) {
-            throw error(XAException.XAER_PROTO, "start: the session already works for " + session.branch() + "; end it first");
+        WireXid previous = session.branch();
+        if (previous != null) {
+            endAbandoned(previous);
         }
         call(new XaFrame(XaFrame.Op.START, session.id(), x, flags, null, timeoutSeconds));
+        session.suspended().remove(x);
         session.branch(x);
     }
 
+    /**
+     * The session still works for {@code previous} as far as it knows, and is asked to start
+     * another branch. That is legal only if the broker ended the association itself, which it does
+     * when the transaction manager rolls the branch back while the session is still active in it
+     * (GlassFish does, for a joined outbound session). The broker then takes back what the session
+     * consumed since (it belongs to the dead branch, not to the next one); otherwise it answers
+     * XAER_PROTO and nothing changes.
+     */
+    private void endAbandoned(WireXid previous) throws XAException {
+        List<Delivery> consumed = session.drainConsumedDeliveries();
+        long[] ids = consumed.stream().mapToLong(Delivery::id).toArray();
+        try {
+            call(new XaFrame(XaFrame.Op.END, session.id(), previous, XaFrame.ABANDONED, ids, 0));
+        } catch (XAException e) {
+            session.restoreConsumed(consumed);
+            if (e.errorCode == XAException.XAER_PROTO) {
+                throw error(XAException.XAER_PROTO, "start: the session already works for " + previous + "; end it first");
+            }
+            throw e;
+        }
+        session.branch(null);
+    }
+
+    /**
+     * Ends the session's association with {@code xid}: the active one, or (TMSUCCESS, TMFAIL) one it
+     * suspended. TMFAIL returns normally; the branch is then rollback-only and its prepare or
+     * one-phase commit throws {@code XA_RBROLLBACK}. Ending an association of a branch that is
+     * rollback-only already, with TMSUCCESS or TMSUSPEND, throws its {@code XA_RB*} code.
+     */
     @Override
     public void end(Xid xid, int flags) throws XAException {
         WireXid x = wire(xid);
@@ -49,11 +91,21 @@ final class WharfXAResource implements XAResource {
             throw error(XAException.XAER_INVAL, "end: flags " + Integer.toHexString(flags)
                     + " (expected: TMSUCCESS, TMFAIL or TMSUSPEND)");
         }
-        if (!x.equals(session.branch())) {
-            throw error(XAException.XAER_PROTO, "end: the session does not work for " + x);
+        long[] consumed;
+        if (x.equals(session.branch())) {
+            consumed = session.drainConsumed();
+            session.branch(null);
+            if (flags == TMSUSPEND) {
+                session.suspended().add(x);
+            }
+        } else if (flags != TMSUSPEND && session.suspended().remove(x)) {
+            // A suspended association did its work before it was suspended; what the session
+            // consumed since belongs to the branch it is active in now, if any.
+            consumed = new long[0];
+        } else {
+            throw error(XAException.XAER_PROTO, "end: the session " + (session.suspended().contains(x)
+                    ? "has suspended its work for " + x + " already" : "does not work for " + x));
         }
-        long[] consumed = session.drainConsumed();
-        session.branch(null);
         call(new XaFrame(XaFrame.Op.END, session.id(), x, flags, consumed, 0));
     }
 

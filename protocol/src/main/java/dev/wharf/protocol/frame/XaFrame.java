@@ -15,8 +15,17 @@ import java.util.Objects;
  * <pre>
  * op        START: the session's work from now on belongs to {@code xid} ({@code flags}: TMNOFLAGS,
  *                  TMJOIN or TMRESUME; {@code timeoutSeconds} &gt; 0 rolls an unprepared branch back)
+ *                  (TMJOIN may come from a session of another connection; TMRESUME only from the
+ *                  session that suspended)
  *           END: the session's work so far, its staged sends and the deliveries in
- *                {@code consumedIds}, moves into the branch ({@code flags}: TMSUCCESS, TMFAIL, TMSUSPEND)
+ *                {@code consumedIds}, moves into the branch ({@code flags}: TMSUCCESS, TMFAIL, TMSUSPEND;
+ *                TMSUCCESS and TMFAIL may end a suspended association; TMFAIL answers XA_OK and
+ *                marks the branch rollback-only). With {@link #ABANDONED} (alone) the client ends by
+ *                itself, before its next START, an association the broker may have ended already
+ *                because the branch was rolled back under it: the broker gives {@code consumedIds}
+ *                back and answers XA_OK, or answers XAER_PROTO, changing nothing, if the session
+ *                still works for a branch. END for a branch rolled back under the session answers
+ *                XA_RBROLLBACK (XA_OK for TMFAIL) and gives its work back.
  *           PREPARE, COMMIT ({@code flags} TMONEPHASE for one-phase), ROLLBACK, FORGET: the branch
  *           RECOVER: the prepared branches ({@code xid} absent)
  * </pre>
@@ -30,6 +39,12 @@ import java.util.Objects;
  */
 public record XaFrame(Op op, long sessionId, WireXid xid, int flags, long[] consumedIds, int timeoutSeconds)
         implements Frame {
+
+    /**
+     * END flag of Wharf's own (no XAResource flag uses the bit): the client ends an association
+     * by itself; see the class comment.
+     */
+    public static final int ABANDONED = 0x1;
 
     /** The XAResource operation. */
     public enum Op {

@@ -38,9 +38,14 @@ final class BrokerProcess implements AutoCloseable {
     /** Starts the broker and waits (at most 30 s) until it accepts connections. */
     void start() throws Exception {
         Files.createDirectories(data);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), "dev.wharf.server.WharfBroker", "--port", String.valueOf(port),
-                "--host", "localhost", "--data", data.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        // For a closer look at a failure, e.g. -Dwharf.it.broker.opts=-Dorg.slf4j.simpleLogger.log.dev.wharf.server.wire=trace
+        String opts = System.getProperty("wharf.it.broker.opts", "").trim();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wharf.server.WharfBroker", "--port", String.valueOf(port),
+                "--host", "localhost", "--data", data.toString()));
         long from = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -336,14 +336,9 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         Broker.discardUnused(s.staged());
         s.staged().clear();
-        if (s.xid() != null) {
-            try {
-                broker.xa().end(s.xid(), XaBranches.TMFAIL, List.of(), List.of());
-            } catch (XaBranches.XaException e) {
-                LOG.debug("Connection {}: session {} closed inside XA branch {}: {}", connectionId, s.id(), s.xid(), e.getMessage());
-            }
-            s.xid(null);
-        }
+        // An XA association the session still has (active or suspended) fails: its branch is rollback-only.
+        broker.xa().sessionClosed(s);
+        s.xid(null);
         List<MessageRef> back = new ArrayList<>();
         for (Iterator<Delivery> it = deliveries.values().iterator(); it.hasNext(); ) {
             Delivery d = it.next();
@@ -710,18 +705,40 @@ public final class BrokerConnection implements DeliveryTarget {
                         throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
                                 + " already works for XA branch " + s.xid() + "; end that first");
                     }
-                    xa.start(this, f.xid(), f.flags(), f.timeoutSeconds());
+                    if (s.abandonedXid() != null) {
+                        // A client that did not end the association its branch's rollback ended.
+                        xa.endAbandoned(s, List.of());
+                    }
+                    xa.start(this, s, f.xid(), f.flags(), f.timeoutSeconds());
                     s.xid(f.xid());
                     xaAnswer(corr, XaBranches.XA_OK, null);
                 }
                 case END -> {
                     ServerSession s = session(f.sessionId());
-                    if (!f.xid().equals(s.xid())) {
-                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
-                                + " does not work for XA branch " + f.xid());
+                    boolean byClient = (f.flags() & XaFrame.ABANDONED) != 0;
+                    if (byClient ? s.xid() == null : f.xid().equals(s.abandonedXid())) {
+                        // The branch was rolled back while the session was still active in it.
+                        xa.endAbandoned(s, take(f.consumedIds(), false));
+                        if (byClient || f.flags() == XaBranches.TMFAIL) {
+                            xaAnswer(corr, XaBranches.XA_OK, null);
+                            return;
+                        }
+                        throw new XaBranches.XaException(XaBranches.XA_RBROLLBACK, "XA branch " + f.xid()
+                                + " was rolled back while session " + s.id() + " was still active in it;"
+                                + " what the session did in it is rolled back too");
                     }
-                    s.xid(null);
-                    xa.end(f.xid(), f.flags(), s.takeStaged(), take(f.consumedIds(), false));
+                    if (byClient) {
+                        throw new XaBranches.XaException(XaBranches.XAER_PROTO, "session " + s.id()
+                                + " still works for XA branch " + s.xid() + "; end that first");
+                    }
+                    // The staged sends belong to the branch the session is active in; ending a
+                    // suspended association (TMSUCCESS, TMFAIL) hands over only what the client lists.
+                    List<StoredMessage> sends = List.of();
+                    if (f.xid().equals(s.xid())) {
+                        s.xid(null);
+                        sends = s.takeStaged();
+                    }
+                    xa.end(s, f.xid(), f.flags(), sends, take(f.consumedIds(), false));
                     xaAnswer(corr, XaBranches.XA_OK, null);
                 }
                 case PREPARE -> xaWhenDone(corr, xa.prepare(f.xid()));

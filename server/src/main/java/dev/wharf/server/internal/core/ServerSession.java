@@ -25,6 +25,8 @@ public final class ServerSession {
     private final List<StoredMessage> staged = new ArrayList<>();
     /** The XA branch the session works for (XA START .. END), or null. */
     private dev.wharf.protocol.WireXid xid;
+    /** The XA branch that ended (rolled back) while the session was still active in it, until the session ends it too; or null. */
+    private dev.wharf.protocol.WireXid abandonedXid;
 
     public ServerSession(long id, int ackMode) {
         this.id = id;
@@ -61,6 +63,14 @@ public final class ServerSession {
 
     public void xid(dev.wharf.protocol.WireXid value) {
         xid = value;
+    }
+
+    public dev.wharf.protocol.WireXid abandonedXid() {
+        return abandonedXid;
+    }
+
+    public void abandonedXid(dev.wharf.protocol.WireXid value) {
+        abandonedXid = value;
     }
 
     /** Sends staged in the open transaction, in send order. */
