@@ -210,6 +210,10 @@ public final class Transport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Frames that application threads send while the I/O thread is busy leave in one
+                        // write: a consumer's acknowledgements, many producers' sends on a busy loop.
+                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(
+                                io.netty.handler.flush.FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast(new FrameDecoder(Integer.MAX_VALUE), new FrameEncoder());
                         if (heartbeat.enabled()) {
                             ch.pipeline().addLast(new IdleStateHandler(heartbeat.intervalMillis(), heartbeat.intervalMillis(), 0,
