@@ -77,6 +77,10 @@ public final class Acceptor implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        // The journal writer answers each stored send with its own writeAndFlush: the
+                        // answers of one group commit to one connection leave in one write.
+                        ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(
+                                io.netty.handler.flush.FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast("decoder", new FrameDecoder(maxFrameSize));
                         ch.pipeline().addLast("encoder", ENCODER);
                         ch.pipeline().addLast("handler", new ConnectionHandler(broker, brokerThread));
