@@ -55,6 +55,17 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "1g", description = "Heap of each broker JVM (default: ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before Wharf, run the one-producer sync workload's sends against a minimal TCP server that"
+                    + " only writes, forces and answers, in its own JVM (a floor no broker beats on this machine);"
+                    + " --no-floor skips it.")
+    boolean floor;
+
+    @Option(names = "--broker-opt",
+            description = "A JVM option for every broker's JVM, as it is (repeatable; for A/B runs of a setting,"
+                    + " e.g. --broker-opt=-Dwharf.transport.nio=true).")
+    List<String> brokerOpts = new ArrayList<>();
+
     @Option(names = "--profile",
             description = "Record a JFR flight recording (profiling settings) in each broker JVM, as <dir>/<run>/<provider>/broker.jfr.")
     boolean profile;
@@ -99,11 +110,30 @@ public final class LoadTool implements Callable<Integer> {
             // baseline is measured again just before each provider, and its ratios use that one.
             System.out.println("[load] raw disk baseline for " + p.label + " in " + runDir.toAbsolutePath());
             results.add(RawDisk.run(runDir, settings, p.label));
+            if (floor && p == Provider.WHARF) {
+                // One producer only: with many, how the floor server groups commits is a design of
+                // its own (its leader/follower commit did worse than Wharf's writer at 16), not a floor.
+                List<FloorLoad.Run> runs = chosenWorkloads.stream().filter(w -> w.syncProducers() == 1)
+                        .map(w -> new FloorLoad.Run(w.name, 1)).toList();
+                if (!runs.isEmpty()) {
+                    System.out.println("[load] measuring the TCP floor of a synchronous send");
+                    try {
+                        for (Result r : FloorLoad.run(runDir.resolve(FloorLoad.LABEL), heap, runs, settings, System.out::println)) {
+                            System.out.println(line(r));
+                            results.add(r);
+                        }
+                    } catch (Exception e) {
+                        String failure = FloorLoad.LABEL + " FAILED: " + e;
+                        System.out.println("[load] " + failure);
+                        failures.add(failure);
+                    }
+                }
+            }
             Path data = runDir.resolve(p.label);
             System.out.println("[load] starting " + p.label + " (data in " + data + ")");
             Provider.Running running;
             try {
-                running = p.start(data, heap, profile);
+                running = p.start(data, heap, profile, brokerOpts);
             } catch (IllegalStateException e) {
                 System.err.println("load: " + e.getMessage());
                 return 1;
@@ -181,9 +211,14 @@ public final class LoadTool implements Callable<Integer> {
             Result raw = rawBefore(results, Provider.WHARF.label);
             if (wharf != null && raw != null && e.getKey().endsWith("-sync")) {
                 // The targets of the sync workloads are set against the disk, not the peers.
-                out.append(String.format(Locale.ROOT, "%-27s %-14s %12s %12s %9s %9s%n", "", "wharf/raw-disk",
-                        ratio(wharf.sendRate(), raw.sendRate()), "", ratio(wharf.p50Micros(), raw.p50Micros()),
-                        ratio(wharf.p99Micros(), raw.p99Micros())));
+                out.append(ratioLine("wharf/raw-disk", wharf, raw));
+            }
+            Result floor = e.getValue().get(FloorLoad.LABEL);
+            if (floor != null && raw != null) {
+                out.append(ratioLine("floor/raw-disk", floor, raw));
+            }
+            if (wharf != null && floor != null) {
+                out.append(ratioLine("wharf/" + FloorLoad.LABEL, wharf, floor));
             }
             for (Provider p : providers) {
                 Result peer = e.getValue().get(p.label);
@@ -195,6 +230,12 @@ public final class LoadTool implements Callable<Integer> {
             }
         }
         return out.toString();
+    }
+
+    /** Send rate, p50 and p99 of {@code a} as a ratio of {@code b}'s. */
+    private static String ratioLine(String label, Result a, Result b) {
+        return String.format(Locale.ROOT, "%-27s %-14s %12s %12s %9s %9s%n", "", label, ratio(a.sendRate(), b.sendRate()),
+                "", ratio(a.p50Micros(), b.p50Micros()), ratio(a.p99Micros(), b.p99Micros()));
     }
 
     private static Result rawBefore(List<Result> results, String provider) {

@@ -40,12 +40,14 @@ enum Provider {
 
     /**
      * Starts the broker with a fresh data directory {@code dir}; with {@code profile} its JVM
-     * records a flight recording (JFR, profiling settings) into {@code dir/broker.jfr}.
+     * records a flight recording (JFR, profiling settings) into {@code dir/broker.jfr}; {@code brokerOpts}
+     * go to its JVM as they are.
      */
-    Running start(Path dir, String heap, boolean profile) throws Exception {
+    Running start(Path dir, String heap, boolean profile, List<String> brokerOpts) throws Exception {
         int port = BrokerProcess.freePort();
         Path log = dir.resolve("broker.log");
         List<String> jvm = new java.util.ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+        jvm.addAll(brokerOpts);
         if (profile) {
             jvm.add("-XX:StartFlightRecording=settings=" + System.getProperty("wharf.bench.jfc", "profile") + ",filename=" + dir.resolve("broker.jfr").toAbsolutePath());
         }

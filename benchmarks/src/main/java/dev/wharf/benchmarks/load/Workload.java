@@ -48,6 +48,11 @@ abstract class Workload {
 
     abstract Result run(String provider, ConnectionFactory factory, Settings settings, Progress progress) throws Exception;
 
+    /** The number of producers if this workload sends synchronously and persistently one message at a time, else 0. */
+    int syncProducers() {
+        return 0;
+    }
+
     /** Every workload of the tool, in the order they run. */
     static List<Workload> all() {
         return List.of(
@@ -191,6 +196,11 @@ abstract class Workload {
             this.deliveryMode = deliveryMode;
             this.batch = batch;
             this.async = async;
+        }
+
+        @Override
+        int syncProducers() {
+            return deliveryMode == DeliveryMode.PERSISTENT && batch == 0 && !async ? producers : 0;
         }
 
         @Override
