@@ -104,6 +104,7 @@ public final class LoadTool implements Callable<Integer> {
         Path runDir = dir.resolve(runId);
         List<Result> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<String> unsupported = new ArrayList<>();
 
         for (Provider p : chosen) {
             // The disk's speed drifts by a factor of two within minutes on a shared machine: the
@@ -146,8 +147,15 @@ public final class LoadTool implements Callable<Integer> {
                         System.out.println(line(r));
                         results.add(r);
                     } catch (Exception e) {
-                        // One failed workload (a lost message, a broker error) is a finding: report it, go on.
                         Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                        if (cause instanceof UnsupportedOperationException) {
+                            // A feature the provider does not have (Classic: CompletionListener sends): not a failure.
+                            String missing = p.label + " " + w.name + " not supported: " + cause.getMessage();
+                            System.out.println("[load] " + missing);
+                            unsupported.add(missing);
+                            continue;
+                        }
+                        // One failed workload (a lost message, a broker error) is a finding: report it, go on.
                         String failure = p.label + " " + w.name + " FAILED: " + cause;
                         System.out.println("[load] " + failure);
                         failures.add(failure);
@@ -157,6 +165,7 @@ public final class LoadTool implements Callable<Integer> {
         }
         System.out.println();
         System.out.print(report(results, chosen));
+        unsupported.forEach(u -> System.out.println("[load] " + u));
         failures.forEach(f -> System.out.println("[load] " + f));
         Path json = dir.resolve("results.json");
         Files.createDirectories(dir);
