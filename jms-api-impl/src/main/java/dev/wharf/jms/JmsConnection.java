@@ -186,6 +186,20 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         return link.transport();
     }
 
+    /**
+     * Sends {@code frame} without asking for an answer, on the connection to the broker of failover
+     * generation {@code generation} only. Returns false, sending nothing, when the connection in
+     * use is of another generation (a failover is under way or done).
+     */
+    boolean sendOnGeneration(Frame frame, long generation) {
+        Link l = link;
+        if (l.generation() != generation) {
+            return false;
+        }
+        l.transport().send(frame);
+        return true;
+    }
+
     /** Whether AUTO_ACKNOWLEDGE consumers wait for each acknowledgement to be forced. */
     boolean blockOnAcknowledge() {
         return settings.blockOnAcknowledge();

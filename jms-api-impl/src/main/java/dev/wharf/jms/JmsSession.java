@@ -85,8 +85,19 @@ public class JmsSession implements QueueSession, TopicSession {
     private boolean transactionSent;
     /** AUTO_ACKNOWLEDGE with blockOnAcknowledge: the delivery whose ACK is on its way. Guarded by this. */
     private Delivery acking;
-    /** AUTO_ACKNOWLEDGE without blockOnAcknowledge: deliveries whose ACK is on its way, oldest first. Guarded by this. */
-    private final java.util.ArrayDeque<Delivery> ackingInBackground = new java.util.ArrayDeque<>();
+    /** AUTO_ACKNOWLEDGE without blockOnAcknowledge: ACKs on their way, oldest first. Guarded by this. */
+    private final java.util.ArrayDeque<BackgroundAck> ackingInBackground = new java.util.ArrayDeque<>();
+    /** The sequence number of the last background ACK written on the current connection. Guarded by this. */
+    private long backgroundAckSeq;
+    /** One background ACK in this many asks for an answer (see {@link #ackInBackground}). */
+    static final int BACKGROUND_ACK_FENCE = 32;
+
+    /**
+     * A background ACK on its way: {@code seq} is its place on the connection it was written to
+     * (0: it waits for its own answer and no other answer covers it).
+     */
+    private record BackgroundAck(Delivery delivery, long seq) {
+    }
     /** CLIENT_ACKNOWLEDGE: consumed messages a failover left unacknowledged. Guarded by this. */
     private int unacknowledgedInFailover;
     /** Answers still awaited to the sends of the open transaction. Guarded by itself. */
@@ -158,8 +169,8 @@ public class JmsSession implements QueueSession, TopicSession {
             if (acking != null) {
                 remember(acking);
             }
-            for (Delivery d : ackingInBackground) {
-                remember(d);
+            for (BackgroundAck a : ackingInBackground) {
+                remember(a.delivery());
             }
             ackingInBackground.clear();
             if (ackMode == CLIENT_ACKNOWLEDGE) {
@@ -562,30 +573,64 @@ public class JmsSession implements QueueSession, TopicSession {
      * broker handles the ACK before any later request of this connection (a close, a recover, a
      * browse), so the application sees no difference; only a broker crash in the few milliseconds
      * before the force can bring an acknowledged message back (JMS allows it: the last messages
-     * of an AUTO_ACKNOWLEDGE session may be delivered again after a provider failure). A failover
-     * remembers every ACK still on its way (see {@link #failedOver}).
+     * of an AUTO_ACKNOWLEDGE session may be delivered again after a provider failure).
+     *
+     * <p>Only every {@link #BACKGROUND_ACK_FENCE}th ACK asks for an answer (an answer each cost the
+     * broker a write and this client a wake-up per message). The connection is ordered, so that
+     * answer says the broker has every ACK written before it on the same connection: each is
+     * numbered as it is written, under this session's lock, and the answer clears those numbered up
+     * to its own. Until then they stay in {@link #ackingInBackground}, and a failover remembers them
+     * (see {@link #failedOver}): if one comes back, it reads as redelivered. An ACK for a delivery
+     * of another connection than the one in use (a failover is being set up) asks for its own
+     * answer, as every ACK did before, and waits for the failover like any request. A refused ACK
+     * is logged by the broker, and here only for those that ask for an answer.
      */
     private void ackInBackground(Delivery d) {
-        synchronized (this) {
-            ackingInBackground.add(d);
-        }
         // Not forced: nobody waits, and the next forced operation makes it durable.
-        connection.request(new AckFrame(id, new long[] {d.id()}, false), null, JmsConnection.AfterFailover.DONE, d.generation(), "ACK")
-                .whenComplete((answer, e) -> {
-                    synchronized (this) {
-                        // By identity, and almost always the first: answers come in order.
-                        for (java.util.Iterator<Delivery> it = ackingInBackground.iterator(); it.hasNext(); ) {
-                            if (it.next() == d) {
-                                it.remove();
-                                break;
-                            }
-                        }
-                    }
-                    if (answer instanceof dev.wharf.protocol.frame.ErrorFrame error) {
-                        LOG.warn("Session {}: the broker refused the acknowledgement of {}: {}; the message may be"
-                                + " delivered again", id, d.messageId(), error.message());
-                    }
-                });
+        AckFrame ack = new AckFrame(id, new long[] {d.id()}, false);
+        BackgroundAck pending;
+        synchronized (this) {
+            long seq = backgroundAckSeq + 1;
+            if (seq % BACKGROUND_ACK_FENCE != 0) {
+                ackingInBackground.add(new BackgroundAck(d, seq));
+                if (connection.sendOnGeneration(ack, d.generation())) {
+                    backgroundAckSeq = seq;
+                    return;
+                }
+                ackingInBackground.removeLast();
+                pending = new BackgroundAck(d, 0);
+            } else {
+                pending = new BackgroundAck(d, seq);
+            }
+            ackingInBackground.add(pending);
+            // Written now, under the lock, so that its number is its place on the connection.
+            java.util.concurrent.CompletableFuture<dev.wharf.protocol.Frame> answer = connection.request(ack, null,
+                    JmsConnection.AfterFailover.DONE, d.generation(), "ACK");
+            if (pending.seq() != 0) {
+                backgroundAckSeq = pending.seq();
+            }
+            answer.whenComplete((frame, e) -> answered(pending, frame, e));
+        }
+    }
+
+    /** The answer to a background ACK that asked for one (on the I/O thread, or at once if it failed). */
+    private void answered(BackgroundAck pending, dev.wharf.protocol.Frame frame, Throwable e) {
+        synchronized (this) {
+            if (e != null) {
+                // Not known to have arrived: the message may come back, and must read as redelivered.
+                remember(pending.delivery());
+                ackingInBackground.remove(pending);
+            } else if (pending.seq() == 0) {
+                ackingInBackground.remove(pending);
+            } else {
+                // Every ACK written before this one on the same connection has been handled too.
+                ackingInBackground.removeIf(a -> a.seq() != 0 && a.seq() <= pending.seq());
+            }
+        }
+        if (frame instanceof dev.wharf.protocol.frame.ErrorFrame error) {
+            LOG.warn("Session {}: the broker refused the acknowledgement of {}: {}; the message may be"
+                    + " delivered again", id, pending.delivery().messageId(), error.message());
+        }
     }
 
     private void ackWithoutWaiting(Delivery d) {
