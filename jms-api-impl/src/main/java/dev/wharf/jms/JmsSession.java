@@ -590,6 +590,11 @@ public class JmsSession implements QueueSession, TopicSession {
         AckFrame ack = new AckFrame(id, new long[] {d.id()}, false);
         BackgroundAck pending;
         synchronized (this) {
+            if (d.generation() != generation) {
+                // A failover began since the caller looked: the new broker delivers it again.
+                remember(d);
+                return;
+            }
             long seq = backgroundAckSeq + 1;
             if (seq % BACKGROUND_ACK_FENCE != 0) {
                 ackingInBackground.add(new BackgroundAck(d, seq));
