@@ -56,7 +56,9 @@ public record WireMessage(
 
     public WireMessage {
         Objects.requireNonNull(bodyType, "bodyType");
-        properties = properties == null ? Map.of() : Collections.unmodifiableMap(properties);
+        // Most messages have no properties: one shared empty map instead of a map and its wrapper
+        // each (about 100 bytes of every message a broker holds).
+        properties = properties == null || properties.isEmpty() ? Map.of() : Collections.unmodifiableMap(properties);
         if (deliveryMode != NON_PERSISTENT && deliveryMode != PERSISTENT) {
             throw new IllegalArgumentException("deliveryMode: " + deliveryMode + " (expected: 1 or 2)");
         }
