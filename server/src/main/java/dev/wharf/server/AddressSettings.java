@@ -23,8 +23,10 @@ import java.util.Objects;
  * id-cache-size                      2000           duplicate ids remembered (and journaled) per
  *                                                   address; 0: no duplicate detection
  * max-size-bytes                     -1             message bytes the address may hold before it is
- *                                                   full; -1: no limit
- * address-full-policy                PAGE           PAGE: new messages' bodies go to page files
+ *                                                   full; -1: no limit of its own (the broker's
+ *                                                   global.max.size still makes it full)
+ * address-full-policy                PAGE           what a full address does (over its own limit or
+ *                                                   the global one): PAGE: new messages' bodies go to page files
  *                                                   on disk until delivered; BLOCK: producers wait;
  *                                                   FAIL: sends fail with ResourceAllocationException;
  *                                                   DROP: new messages are dropped (and counted)

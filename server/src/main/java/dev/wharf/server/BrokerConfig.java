@@ -37,6 +37,9 @@ import java.util.Set;
  * ha.failback               false       true (on both brokers of a pair): a live broker that finds
  *                                       its backup serving asks for the store back and waits; the
  *                                       backup hands it over on a clean shutdown and waits again
+ * global.max.size           a quarter   message bytes all addresses together may hold before every
+ *                           of the heap address is full (its address-full-policy applies, as with its
+ *                                       own max-size-bytes); -1: no limit
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
  * </pre>
  * {@code PATTERN} is an address (queue or topic name) or a wildcard pattern ({@code #}: any
@@ -47,7 +50,7 @@ import java.util.Set;
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
                            List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings,
-                           Role role, long jdbcLeaseTtlMillis, boolean failback) {
+                           Role role, long jdbcLeaseTtlMillis, boolean failback, long globalMaxSize) {
 
     /** What a broker does when another broker holds its store (a shared-store failover pair). */
     public enum Role {
@@ -67,7 +70,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
             "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role",
-            "jdbc.lease.ttl.ms", "ha.failback");
+            "jdbc.lease.ttl.ms", "ha.failback", "global.max.size");
 
     private static final String ADDRESS_PREFIX = "address.";
 
@@ -88,6 +91,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
         Objects.requireNonNull(role, "role");
+        if (globalMaxSize == 0 || globalMaxSize < -1) {
+            throw new ConfigException("global.max.size: " + globalMaxSize + " (expected: -1 for no limit, or >= 1)");
+        }
         if (jdbcLeaseTtlMillis < 300) {
             throw new ConfigException("jdbc.lease.ttl.ms: " + jdbcLeaseTtlMillis + " (expected: >= 300)");
         }
@@ -98,7 +104,18 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /** The defaults: ./data, all interfaces, port 61700, no authentication, file journal. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
-                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000, false);
+                ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000, false,
+                defaultGlobalMaxSize());
+    }
+
+    /**
+     * The default {@code global.max.size}: a quarter of the heap the JVM may grow to. A message
+     * in memory takes about 1.4 times its bytes (1 KiB bodies), and one whose body is paged still
+     * keeps its headers in memory (about 500 bytes), so paging must start well before the heap
+     * is half full.
+     */
+    public static long defaultGlobalMaxSize() {
+        return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /**
@@ -184,6 +201,9 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         if ((v = value(p, "ha.failback")) != null) {
             c = c.withFailback(parseBoolean("ha.failback", v));
         }
+        if ((v = value(p, "global.max.size")) != null) {
+            c = c.withGlobalMaxSize(parseLong("global.max.size", v));
+        }
         return c;
     }
 
@@ -202,6 +222,14 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     static int parseInt(String key, String v) {
         try {
             return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    static long parseLong(String key, String v) {
+        try {
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key + ": '" + v + "' is not a number");
         }
@@ -230,74 +258,81 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     public BrokerConfig withFailback(boolean newFailback) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
                 autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
-                newFailback);
+                newFailback, globalMaxSize);
     }
 
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     /** @param byPattern settings by address pattern, replacing the current ones */
     public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
     }
 
     public BrokerConfig withRole(Role newRole) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
                 autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole, jdbcLeaseTtlMillis,
-                failback);
+                failback, globalMaxSize);
     }
 
     public BrokerConfig withJdbcLeaseTtlMillis(long millis) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis, failback);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis, failback, globalMaxSize);
+    }
+
+    /** @param bytes message bytes all addresses together may hold before every address is full; -1: no limit */
+    public BrokerConfig withGlobalMaxSize(long bytes) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
+                failback, bytes);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

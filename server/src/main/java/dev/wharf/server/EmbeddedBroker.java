@@ -134,7 +134,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             thread = new BrokerThread(acceptor.brokerLoop());
             pages = new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE);
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
-                    config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings())), store, pages,
+                    config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings()),
+                    config.globalMaxSize()), store, pages,
                     users, Clock.systemUTC(), thread);
             thread.runAndWait(() -> {
                 broker.recover(recovered);
@@ -144,9 +145,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 broker.startSlowConsumerCheck();
             });
             boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
-            LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {}, transport: {})",
-                    config.brokerName(), config.host(), boundPort, config.dataDirectory().toAbsolutePath(),
-                    config.storeDescription(), users == null ? "off" : users.size() + " users", Acceptor.transportName());
+            LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {}, transport: {},"
+                    + " global.max.size: {})", config.brokerName(), config.host(), boundPort,
+                    config.dataDirectory().toAbsolutePath(), config.storeDescription(),
+                    users == null ? "off" : users.size() + " users", Acceptor.transportName(),
+                    config.globalMaxSize() < 0 ? "no limit" : config.globalMaxSize() + " bytes");
             if (backup && config.failback() && customJournal == null) {
                 startFailbackWatcher();
             }
@@ -348,6 +351,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     public record PagingStats(long bodies, long bytes, int files) {
     }
 
+    /**
+     * Message bytes all addresses hold now (each message once, paged bodies included), which
+     * {@code global.max.size} limits.
+     */
+    public long messageBytes() {
+        return onBrokerThread(Broker::totalBytes);
+    }
+
     /** Messages dropped because their address was full (policy DROP) since the start. */
     public long droppedWhileFullCount() {
         return onBrokerThread(Broker::droppedWhileFullCount);
@@ -513,6 +524,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Topics to declare at start. */
         public Builder topics(String... names) {
             config = config.withTopics(List.of(names));
+            return this;
+        }
+
+        /**
+         * Message bytes all addresses together may hold before every address is full and applies its
+         * {@code address-full-policy} (default: a quarter of the heap); -1: no limit.
+         */
+        public Builder globalMaxSize(long bytes) {
+            config = config.withGlobalMaxSize(bytes);
             return this;
         }
 

@@ -133,4 +133,21 @@ class AddressSettingsTest {
         assertTrue(assertThrows(ConfigException.class,
                 () -> BrokerConfig.fromProperties(bad, BrokerConfig.defaults(), Path.of("."))).getMessage().contains("three"));
     }
+
+    @Test
+    void globalMaxSizeDefaultsToAQuarterOfTheHeapAndIsReadFromTheConfigFile() {
+        assertEquals(Runtime.getRuntime().maxMemory() / 4, BrokerConfig.defaults().globalMaxSize());
+        Properties p = new Properties();
+        p.setProperty("global.max.size", "1048576");
+        assertEquals(1_048_576, BrokerConfig.fromProperties(p, BrokerConfig.defaults(), Path.of(".")).globalMaxSize());
+        p.setProperty("global.max.size", "-1");
+        assertEquals(-1, BrokerConfig.fromProperties(p, BrokerConfig.defaults(), Path.of(".")).globalMaxSize());
+        for (String bad : new String[] {"0", "-2", "1g"}) {
+            Properties b = new Properties();
+            b.setProperty("global.max.size", bad);
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> BrokerConfig.fromProperties(b, BrokerConfig.defaults(), Path.of(".")));
+            assertTrue(e.getMessage().contains("global.max.size") && e.getMessage().contains(bad), e.getMessage());
+        }
+    }
 }

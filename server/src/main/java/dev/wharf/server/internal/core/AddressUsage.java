@@ -19,14 +19,25 @@ final class AddressUsage {
     record Held(BrokerConnection connection, long correlationId, StoredMessage message, Scheduler.Cancellable timeout) {
     }
 
+    /** The message bytes of all addresses together, for the broker's {@code global.max.size}. */
+    static final class Total {
+        private long bytes;
+
+        long bytes() {
+            return bytes;
+        }
+    }
+
     private final WireDestination address;
+    private final Total total;
     private long bytes;
     private final Deque<Held> held = new ArrayDeque<>();
     private final Set<BrokerConnection> blocked = new LinkedHashSet<>();
     private boolean drainScheduled;
 
-    AddressUsage(WireDestination address) {
+    AddressUsage(WireDestination address, Total total) {
         this.address = address;
+        this.total = total;
     }
 
     WireDestination address() {
@@ -39,6 +50,7 @@ final class AddressUsage {
 
     void add(long delta) {
         bytes += delta;
+        total.bytes += delta;
     }
 
     Deque<Held> held() {

@@ -65,6 +65,13 @@ public final class Broker {
     private final dev.wharf.server.internal.store.PageStore pages;
     private final XaBranches xa;
     private final Map<WireDestination, AddressUsage> usage = new HashMap<>();
+    private final AddressUsage.Total totalUsage = new AddressUsage.Total();
+    /**
+     * Addresses holding sends or connections (BLOCK), to be drained when the bytes of all addresses
+     * fall below {@code global.max.size}: the room may come from another address.
+     */
+    private final Set<AddressUsage> waiting = new LinkedHashSet<>();
+    private boolean drainAllScheduled;
     private long droppedWhileFull;
     private long slowConsumers;
 
@@ -929,15 +936,28 @@ public final class Broker {
     }
 
     private AddressUsage usage(WireDestination d) {
-        return usage.computeIfAbsent(d, AddressUsage::new);
+        return usage.computeIfAbsent(d, a -> new AddressUsage(a, totalUsage));
+    }
+
+    /** Whether the bytes of all addresses together reached {@code global.max.size}. */
+    private boolean globallyFull() {
+        long g = settings.globalMaxSize();
+        return g >= 0 && totalUsage.bytes() >= g;
+    }
+
+    /** Message bytes all addresses hold now (each message once). */
+    public long totalBytes() {
+        return totalUsage.bytes();
     }
 
     /**
      * Decides whether a non-transacted send may go now: yes unless its address is over its
-     * {@code max-size-bytes} (or already holds sends); then, by the address's policy, it fails
-     * (RESOURCE_ALLOCATION), is dropped, or is held until consumers make room, the sending
-     * connection being told to hold its further sends ({@code ADDRESS_FLOW}). A HELD send is
-     * later passed to {@link BrokerConnection#sendHeld} or {@link BrokerConnection#failHeld}.
+     * {@code max-size-bytes}, all addresses together are over {@code global.max.size}, or the
+     * address already holds sends; then, by the address's policy, it fails (RESOURCE_ALLOCATION),
+     * is dropped, or is held until consumers make room, the sending connection being told to hold
+     * its further sends ({@code ADDRESS_FLOW}). A HELD send is later passed to
+     * {@link BrokerConnection#sendHeld} or {@link BrokerConnection#failHeld}. Under PAGE it goes,
+     * and its body is paged ({@link #pageIfFull}).
      */
     public Admission admit(BrokerConnection conn, long corr, StoredMessage m) throws BrokerException {
         WireDestination d = m.wire().destination();
@@ -946,16 +966,28 @@ public final class Broker {
         }
         AddressSettings s = settings.addressSettings().resolve(d.name());
         long limit = s.memoryLimit();
-        AddressUsage u = usage.get(d);
-        if (limit < 0 || u == null || (u.held().isEmpty() && u.bytes() < limit)
+        AddressUsage existing = usage.get(d);
+        boolean addressFull = limit >= 0 && existing != null && existing.bytes() >= limit;
+        boolean globalFull = globallyFull();
+        boolean holding = existing != null && !existing.held().isEmpty();
+        if ((!addressFull && !globalFull && !holding)
                 || (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null)) {
             return Admission.SEND;
         }
-        String full = "address " + WharfProperties.describe(d) + " is full (" + u.bytes() + " bytes held, max-size-bytes "
-                + limit + ")";
+        AddressUsage u = usage(d);
+        String full;
+        String advice;
+        if (addressFull || (holding && !globalFull && limit >= 0)) {
+            full = "address " + WharfProperties.describe(d) + " is full (" + u.bytes() + " bytes held, max-size-bytes "
+                    + limit + ")";
+            advice = " Consumers are not keeping up: retry later, or raise max-size-bytes";
+        } else {
+            full = "the broker is full (" + totalUsage.bytes() + " message bytes held by all addresses, global.max.size "
+                    + settings.globalMaxSize() + ")";
+            advice = " Consumers are not keeping up: retry later, or raise global.max.size (and the broker's heap)";
+        }
         switch (s.fullPolicy()) {
-            case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, full
-                    + "; the message was not sent. Consumers are not keeping up: retry later, or raise max-size-bytes");
+            case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, full + "; the message was not sent." + advice);
             case DROP -> {
                 droppedWhileFull++;
                 LOG.debug("Dropping message {}: {}", m.wire().messageId(), full);
@@ -968,12 +1000,13 @@ public final class Broker {
                     if (u.held().remove(held[0])) {
                         m.discardIfUnused();
                         conn.failHeld(corr, full + " for " + timeout + " ms (block-timeout-ms); the message was not sent."
-                                + " Consumers are not keeping up: retry later, or raise max-size-bytes");
+                                + advice);
                         afterRelease(u);
                     }
                 });
                 held[0] = new AddressUsage.Held(conn, corr, m, timer);
                 u.held().add(held[0]);
+                waiting.add(u);
                 if (u.blockedConnections().add(conn)) {
                     conn.addressFlow(d, true);
                 }
@@ -995,7 +1028,8 @@ public final class Broker {
         AddressSettings s = settings.addressSettings().resolve(d.name());
         long limit = s.memoryLimit();
         AddressUsage u = usage.get(d);
-        if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && limit >= 0 && u != null && u.bytes() >= limit) {
+        if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE
+                && ((limit >= 0 && u != null && u.bytes() >= limit) || globallyFull())) {
             try {
                 m.pageOut(pages);
             } catch (java.io.UncheckedIOException e) {
@@ -1025,24 +1059,39 @@ public final class Broker {
                 u.drainScheduled(true);
                 scheduler.schedule(0, () -> drain(u));
             }
-        } else if (u.bytes() <= 0 && usage.get(u.address()) == u) {
-            usage.remove(u.address());
+        } else {
+            waiting.remove(u);
+            if (u.bytes() <= 0 && usage.get(u.address()) == u) {
+                usage.remove(u.address());
+            }
+        }
+        if (!waiting.isEmpty() && !drainAllScheduled && !globallyFull()) {
+            drainAllScheduled = true;
+            scheduler.schedule(0, () -> {
+                drainAllScheduled = false;
+                for (AddressUsage w : new ArrayList<>(waiting)) {
+                    drain(w);
+                }
+            });
         }
     }
 
     private void drain(AddressUsage u) {
         u.drainScheduled(false);
         long limit = settings.addressSettings().resolve(u.address().name()).memoryLimit();
-        while (!u.held().isEmpty() && (limit < 0 || u.bytes() < limit)) {
+        while (!u.held().isEmpty() && (limit < 0 || u.bytes() < limit) && !globallyFull()) {
             AddressUsage.Held h = u.held().poll();
             h.timeout().cancel();
             h.connection().sendHeld(h.correlationId(), h.message());
         }
-        if (u.held().isEmpty() && (limit < 0 || u.bytes() < limit)) {
+        if (u.held().isEmpty() && (limit < 0 || u.bytes() < limit) && !globallyFull()) {
             for (BrokerConnection c : u.blockedConnections()) {
                 c.addressFlow(u.address(), false);
             }
             u.blockedConnections().clear();
+        }
+        if (u.held().isEmpty() && u.blockedConnections().isEmpty()) {
+            waiting.remove(u);
         }
     }
 
@@ -1173,6 +1222,9 @@ public final class Broker {
                 }
                 return false;
             });
+            if (u.held().isEmpty() && u.blockedConnections().isEmpty()) {
+                waiting.remove(u);
+            }
         }
         if (conn.clientId() != null && clientIds.get(conn.clientId()) == conn) {
             clientIds.remove(conn.clientId());

@@ -8,12 +8,14 @@ package dev.wharf.server.internal.core;
  * @param maxFrameSize the largest frame accepted, sent in CONNECTED
  * @param autoCreateDestinations whether unknown queues and topics are created on first use
  * @param addressSettings redelivery, dead-letter and expiry settings per address
+ * @param globalMaxSize message bytes all addresses together may hold before every address is
+ *     full; -1: no limit
  */
 public record BrokerSettings(String brokerName, String brokerVersion, int maxFrameSize, boolean autoCreateDestinations,
-                             AddressSettingsResolver addressSettings) {
+                             AddressSettingsResolver addressSettings, long globalMaxSize) {
 
-    /** With the default settings for every address. */
+    /** With the default settings for every address, and no global limit. */
     public BrokerSettings(String brokerName, String brokerVersion, int maxFrameSize, boolean autoCreateDestinations) {
-        this(brokerName, brokerVersion, maxFrameSize, autoCreateDestinations, AddressSettingsResolver.defaults());
+        this(brokerName, brokerVersion, maxFrameSize, autoCreateDestinations, AddressSettingsResolver.defaults(), -1);
     }
 }
