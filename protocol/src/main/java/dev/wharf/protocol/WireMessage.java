@@ -82,6 +82,12 @@ public record WireMessage(
                 priority, timestamp, expiration, deliveryTime, type, producerId, properties, bodyType, body);
     }
 
+    /** A copy with another producer id (an equal, shared instance, to save memory). */
+    public WireMessage withProducerId(String newProducerId) {
+        return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,
+                priority, timestamp, expiration, deliveryTime, type, newProducerId, properties, bodyType, body);
+    }
+
     /** A copy with other properties. */
     public WireMessage withProperties(Map<String, Object> newProperties) {
         return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,

@@ -111,7 +111,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /**
      * The default {@code global.max.size}: a quarter of the heap the JVM may grow to. A message
      * in memory takes about 1.4 times its bytes (1 KiB bodies), and one whose body is paged still
-     * keeps its headers in memory (about 500 bytes), so paging must start well before the heap
+     * keeps its headers in memory (about 400 bytes), so paging must start well before the heap
      * is half full.
      */
     public static long defaultGlobalMaxSize() {

@@ -1031,7 +1031,7 @@ public final class Broker {
         if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE
                 && ((limit >= 0 && u != null && u.bytes() >= limit) || globallyFull())) {
             try {
-                m.pageOut(pages);
+                m.pageOut(pages, usage(d).address());
             } catch (java.io.UncheckedIOException e) {
                 LOG.warn("Could not page out message {} of {}; it stays in memory: {}", m.wire().messageId(),
                         WharfProperties.describe(d), e.getMessage());

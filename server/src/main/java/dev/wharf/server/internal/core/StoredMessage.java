@@ -1,5 +1,6 @@
 package dev.wharf.server.internal.core;
 
+import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import java.util.Objects;
 
@@ -109,12 +110,27 @@ public final class StoredMessage {
         return page != null;
     }
 
-    /** Moves the body to {@code store}; only the headers and properties stay in memory. */
-    void pageOut(dev.wharf.server.internal.store.PageStore store) {
+    private static final byte[] NO_BODY = new byte[0];
+
+    /**
+     * Moves the body to {@code store}; only the headers and properties stay in memory, and what
+     * they can share with other messages they share: {@code destination} (the address's own
+     * instance) and the sending connection's id. A backlog of paged messages is mostly headers,
+     * so that is about a fifth of what each one keeps in memory.
+     */
+    void pageOut(dev.wharf.server.internal.store.PageStore store, WireDestination destination) {
         if (page == null && large == null) {
             page = store.write(wire.body());
             pages = store;
-            wire = wire.withBody(new byte[0]);
+            WireMessage w = wire.withBody(NO_BODY);
+            if (destination != null && w.destination() != destination && destination.equals(w.destination())) {
+                w = w.withDestination(destination);
+            }
+            if (senderConnectionId != null && w.producerId() != senderConnectionId
+                    && senderConnectionId.equals(w.producerId())) {
+                w = w.withProducerId(senderConnectionId);
+            }
+            wire = w;
         }
     }
 
