@@ -82,10 +82,17 @@ public record WireMessage(
                 priority, timestamp, expiration, deliveryTime, type, producerId, properties, bodyType, body);
     }
 
-    /** A copy with another producer id (an equal, shared instance, to save memory). */
-    public WireMessage withProducerId(String newProducerId) {
-        return new WireMessage(messageId, destination, replyTo, correlationId, correlationIdBytes, deliveryMode,
-                priority, timestamp, expiration, deliveryTime, type, newProducerId, properties, bodyType, body);
+    /**
+     * A copy with another body that takes {@code sharedDestination} and {@code sharedProducerId}
+     * instead of its own destination and producer id where they are equal (instances other
+     * messages hold too, to save memory); null: keep its own.
+     */
+    public WireMessage withBodySharing(byte[] newBody, WireDestination sharedDestination, String sharedProducerId) {
+        WireDestination d = sharedDestination != null && sharedDestination.equals(destination) ? sharedDestination
+                : destination;
+        String p = sharedProducerId != null && sharedProducerId.equals(producerId) ? sharedProducerId : producerId;
+        return new WireMessage(messageId, d, replyTo, correlationId, correlationIdBytes, deliveryMode,
+                priority, timestamp, expiration, deliveryTime, type, p, properties, bodyType, newBody);
     }
 
     /** A copy with other properties. */

@@ -122,15 +122,7 @@ public final class StoredMessage {
         if (page == null && large == null) {
             page = store.write(wire.body());
             pages = store;
-            WireMessage w = wire.withBody(NO_BODY);
-            if (destination != null && w.destination() != destination && destination.equals(w.destination())) {
-                w = w.withDestination(destination);
-            }
-            if (senderConnectionId != null && w.producerId() != senderConnectionId
-                    && senderConnectionId.equals(w.producerId())) {
-                w = w.withProducerId(senderConnectionId);
-            }
-            wire = w;
+            wire = wire.withBodySharing(NO_BODY, destination, senderConnectionId);
         }
     }
 
