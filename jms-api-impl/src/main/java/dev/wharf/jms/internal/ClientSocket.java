@@ -643,6 +643,11 @@ final class ClientSocket {
     /** Reads again after {@link #pause}; any thread. */
     void resume() {
         paused = false;
+        callReader();
+    }
+
+    /** The reader thread takes the role as soon as it is free, without waiting {@link #STICKY_NANOS}. */
+    private void callReader() {
         roleLock.lock();
         try {
             readerWanted = true;
@@ -667,13 +672,7 @@ final class ClientSocket {
             // closed anyway
         }
         selector.wakeup();
-        roleLock.lock();
-        try {
-            readerWanted = true;
-            roleChanged.signalAll();
-        } finally {
-            roleLock.unlock();
-        }
+        callReader();
     }
 
     /** Waits up to {@code millis} for the handler to have heard of the close. */
