@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * A connection to a Wharf broker: one TCP connection, the sessions on it, and the rules of
  * the JMS connection (client id, start/stop, close, exception listener).
  *
- * <p>Thread-safe (JMS connections are). The reading thread (see Transport) routes deliveries to consumers by id;
+ * <p>Thread-safe (JMS connections are). The I/O thread routes deliveries to consumers by id;
  * exception listener and completion callbacks run on the connection's callback thread.
  */
 public class JmsConnection implements QueueConnection, TopicConnection, JmsTemporaryDestinationOwner {
@@ -89,12 +89,6 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private final boolean clientIdFixed;
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Long, JmsMessageConsumer> consumers = new ConcurrentHashMap<>();
-    /**
-     * Threads waiting for frames they do not read themselves: a receive() while another thread
-     * reads the socket, a producer held back by a full address. The frames they wait for must be
-     * read as soon as they come (see {@link Transport.Listener#expectsDeliveries}).
-     */
-    final java.util.concurrent.atomic.AtomicInteger receiversWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong tempIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -252,22 +246,13 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
      * @return the answer (an ERROR frame included); null if the request was {@link AfterFailover#DONE done} by a failover
      */
     CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) {
-        return request(frame, onAnswer, policy, generation, what, false);
-    }
-
-    /**
-     * {@link #request(Frame, Runnable, AfterFailover, long, String)}; {@code waiting}: the calling
-     * thread waits for the answer next ({@link #await}), so it writes the request itself.
-     */
-    CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what,
-                                     boolean waiting) {
         CompletableFuture<Frame> result = new CompletableFuture<>();
-        attempt(frame, onAnswer, policy, generation, what, result, waiting);
+        attempt(frame, onAnswer, policy, generation, what, result);
         return result;
     }
 
     private void attempt(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what,
-                         CompletableFuture<Frame> result, boolean waiting) {
+                         CompletableFuture<Frame> result) {
         Link l = link;
         if (generation > l.generation()) {
             // Deliveries of a connection a failover is still setting up: wait until it is in use.
@@ -275,7 +260,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                 if (e != null) {
                     result.completeExceptionally(e);
                 } else {
-                    attempt(frame, onAnswer, policy, generation, what, result, false);
+                    attempt(frame, onAnswer, policy, generation, what, result);
                 }
             });
             return;
@@ -283,7 +268,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         CompletableFuture<Frame> answer = generation >= 0 && generation < l.generation()
                 ? CompletableFuture.failedFuture(new ConnectionLostException("the connection the deliveries of " + what
                         + " came on failed over", false))
-                : l.transport().request(frame, onAnswer, waiting);
+                : l.transport().request(frame, onAnswer);
         answer.whenComplete((f, e) -> {
             if (e == null) {
                 result.complete(f);
@@ -300,7 +285,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                     return;
                 }
                 switch (policy) {
-                    case RESEND -> attempt(frame, onAnswer, policy, -1, what, result, false);
+                    case RESEND -> attempt(frame, onAnswer, policy, -1, what, result);
                     case DONE -> result.complete(null);
                     case FAIL -> result.completeExceptionally(new JMSException(what + " was cut off when the connection failed"
                             + " over to " + link.transport().address() + "; it may not have taken effect: retry it"));
@@ -317,7 +302,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     /** {@link #request} and wait for the answer. */
     Frame call(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) throws JMSException {
-        return await(request(frame, onAnswer, policy, generation, what, true), what);
+        return await(request(frame, onAnswer, policy, generation, what), what);
     }
 
     /** {@link #request} and wait for the answer. */
@@ -341,7 +326,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     Frame changeState(java.util.function.Supplier<Frame> change, String what) throws JMSException {
         CompletableFuture<Frame> answer;
         synchronized (stateLock) {
-            answer = request(change.get(), null, AfterFailover.DONE, -1, what, true);
+            answer = request(change.get(), null, AfterFailover.DONE, -1, what);
         }
         return await(answer, what);
     }
@@ -354,7 +339,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         long generation = link.generation();
         try {
             try {
-                link.transport().get(answer, settings.requestTimeout());
+                answer.get(settings.requestTimeout(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (!failoverEnabled() || !reconnecting && link.generation() == generation) {
                     throw e;
@@ -433,16 +418,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                             + requestTimeout() + " ms: the broker holds producers until its consumers make room"
                             + " (max-size-bytes). The message was not sent; retry later");
                 }
-                // The broker's word that the address has room again must be read promptly.
-                receiversWaiting.incrementAndGet();
                 try {
-                    link.transport().wantReader();
                     java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(blockedAddresses, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new JMSException("interrupted while waiting for room in address " + address);
-                } finally {
-                    receiversWaiting.decrementAndGet();
                 }
             }
         }
@@ -765,7 +745,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                 "DELETE_TEMP_DESTINATION");
     }
 
-    // ---- events from the reading thread (see Transport) ----
+    // ---- events from the I/O thread ----
 
     private final class Events implements Transport.Listener {
         private final Link of;
@@ -806,22 +786,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         public void onClosed(JMSException cause) {
             connectionLost(of, cause);
         }
-
-        @Override
-        public boolean expectsDeliveries() {
-            if (receiversWaiting.get() > 0) {
-                return true;
-            }
-            for (JmsMessageConsumer c : consumers.values()) {
-                if (c.hasMessageListener()) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
-    /** On the reading thread: the TCP connection of {@code lost} is gone. */
+    /** On the I/O thread: the TCP connection of {@code lost} is gone. */
     private void connectionLost(Link lost, JMSException cause) {
         synchronized (blockedAddresses) {
             blockedAddresses.clear();
