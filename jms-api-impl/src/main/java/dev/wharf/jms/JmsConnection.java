@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * A connection to a Wharf broker: one TCP connection, the sessions on it, and the rules of
  * the JMS connection (client id, start/stop, close, exception listener).
  *
- * <p>Thread-safe (JMS connections are). The I/O thread routes deliveries to consumers by id;
+ * <p>Thread-safe (JMS connections are). The reading thread (see Transport) routes deliveries to consumers by id;
  * exception listener and completion callbacks run on the connection's callback thread.
  */
 public class JmsConnection implements QueueConnection, TopicConnection, JmsTemporaryDestinationOwner {
@@ -89,6 +89,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private final boolean clientIdFixed;
     private final List<JmsSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Long, JmsMessageConsumer> consumers = new ConcurrentHashMap<>();
+    /**
+     * Threads waiting for frames they do not read themselves: a receive() while another thread
+     * reads the socket, a producer held back by a full address. The frames they wait for must be
+     * read as soon as they come (see {@link Transport.Listener#expectsDeliveries}).
+     */
+    final java.util.concurrent.atomic.AtomicInteger receiversWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong tempIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -246,13 +252,22 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
      * @return the answer (an ERROR frame included); null if the request was {@link AfterFailover#DONE done} by a failover
      */
     CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) {
+        return request(frame, onAnswer, policy, generation, what, false);
+    }
+
+    /**
+     * {@link #request(Frame, Runnable, AfterFailover, long, String)}; {@code waiting}: the calling
+     * thread waits for the answer next ({@link #await}), so it writes the request itself.
+     */
+    CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what,
+                                     boolean waiting) {
         CompletableFuture<Frame> result = new CompletableFuture<>();
-        attempt(frame, onAnswer, policy, generation, what, result);
+        attempt(frame, onAnswer, policy, generation, what, result, waiting);
         return result;
     }
 
     private void attempt(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what,
-                         CompletableFuture<Frame> result) {
+                         CompletableFuture<Frame> result, boolean waiting) {
         Link l = link;
         if (generation > l.generation()) {
             // Deliveries of a connection a failover is still setting up: wait until it is in use.
@@ -260,7 +275,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                 if (e != null) {
                     result.completeExceptionally(e);
                 } else {
-                    attempt(frame, onAnswer, policy, generation, what, result);
+                    attempt(frame, onAnswer, policy, generation, what, result, false);
                 }
             });
             return;
@@ -268,7 +283,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         CompletableFuture<Frame> answer = generation >= 0 && generation < l.generation()
                 ? CompletableFuture.failedFuture(new ConnectionLostException("the connection the deliveries of " + what
                         + " came on failed over", false))
-                : l.transport().request(frame, onAnswer);
+                : l.transport().request(frame, onAnswer, waiting);
         answer.whenComplete((f, e) -> {
             if (e == null) {
                 result.complete(f);
@@ -285,7 +300,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                     return;
                 }
                 switch (policy) {
-                    case RESEND -> attempt(frame, onAnswer, policy, -1, what, result);
+                    case RESEND -> attempt(frame, onAnswer, policy, -1, what, result, false);
                     case DONE -> result.complete(null);
                     case FAIL -> result.completeExceptionally(new JMSException(what + " was cut off when the connection failed"
                             + " over to " + link.transport().address() + "; it may not have taken effect: retry it"));
@@ -302,7 +317,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     /** {@link #request} and wait for the answer. */
     Frame call(Frame frame, Runnable onAnswer, AfterFailover policy, long generation, String what) throws JMSException {
-        return await(request(frame, onAnswer, policy, generation, what), what);
+        return await(request(frame, onAnswer, policy, generation, what, true), what);
     }
 
     /** {@link #request} and wait for the answer. */
@@ -326,7 +341,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     Frame changeState(java.util.function.Supplier<Frame> change, String what) throws JMSException {
         CompletableFuture<Frame> answer;
         synchronized (stateLock) {
-            answer = request(change.get(), null, AfterFailover.DONE, -1, what);
+            answer = request(change.get(), null, AfterFailover.DONE, -1, what, true);
         }
         return await(answer, what);
     }
@@ -339,7 +354,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         long generation = link.generation();
         try {
             try {
-                answer.get(settings.requestTimeout(), TimeUnit.MILLISECONDS);
+                link.transport().get(answer, settings.requestTimeout());
             } catch (TimeoutException e) {
                 if (!failoverEnabled() || !reconnecting && link.generation() == generation) {
                     throw e;
@@ -418,11 +433,16 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                             + requestTimeout() + " ms: the broker holds producers until its consumers make room"
                             + " (max-size-bytes). The message was not sent; retry later");
                 }
+                // The broker's word that the address has room again must be read promptly.
+                receiversWaiting.incrementAndGet();
                 try {
+                    link.transport().wantReader();
                     java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(blockedAddresses, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new JMSException("interrupted while waiting for room in address " + address);
+                } finally {
+                    receiversWaiting.decrementAndGet();
                 }
             }
         }
@@ -745,7 +765,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                 "DELETE_TEMP_DESTINATION");
     }
 
-    // ---- events from the I/O thread ----
+    // ---- events from the reading thread (see Transport) ----
 
     private final class Events implements Transport.Listener {
         private final Link of;
@@ -786,9 +806,22 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         public void onClosed(JMSException cause) {
             connectionLost(of, cause);
         }
+
+        @Override
+        public boolean expectsDeliveries() {
+            if (receiversWaiting.get() > 0) {
+                return true;
+            }
+            for (JmsMessageConsumer c : consumers.values()) {
+                if (c.hasMessageListener()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    /** On the I/O thread: the TCP connection of {@code lost} is gone. */
+    /** On the reading thread: the TCP connection of {@code lost} is gone. */
     private void connectionLost(Link lost, JMSException cause) {
         synchronized (blockedAddresses) {
             blockedAddresses.clear();

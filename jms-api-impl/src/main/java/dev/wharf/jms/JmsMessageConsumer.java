@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * drained by {@code receive()} or by the session's delivery thread for a listener. Credit
  * goes back to the broker in batches of half the window; with prefetch 0 each receive pulls.
  *
- * <p>The buffer is guarded by {@code lock}; the I/O thread fills it, the application thread or
+ * <p>The buffer is guarded by {@code lock}; the reading thread (see Transport) fills it, the application thread or
  * the session's delivery thread empties it.
  */
 public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
@@ -53,6 +53,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
     private volatile boolean closed;
     private volatile boolean connectionLost;
     private volatile MessageListener listener;
+    /** Deliveries put in the buffer so far; written under lock, read by a receiver reading the socket. */
+    private volatile long arrivals;
 
     JmsMessageConsumer(JmsSession session, long id, JmsDestination destination, String selector, boolean noLocal,
                        SubscriptionKind kind, String subscriptionName, int prefetch) {
@@ -108,7 +110,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         session.checkClosed();
     }
 
-    // ---- from the I/O thread ----
+    // ---- from the reading thread (see Transport) ----
 
     void onDeliver(DeliverFrame frame, long generation, dev.wharf.jms.message.LargeBodyFile largeBody, int credits) {
         if (largeBody != null) {
@@ -118,6 +120,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         lock.lock();
         try {
             buffer.add(d);
+            arrivals++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -263,7 +266,7 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         long answerTimeout = wait < 0 ? 0 : wait + c.requestTimeout();
         // A failover drops the pull with the rest; the caller's loop pulls again from the new broker.
         CompletableFuture<dev.wharf.protocol.Frame> answer = c.request(new PullFrame(id, wait), null,
-                JmsConnection.AfterFailover.DONE, -1, "PULL");
+                JmsConnection.AfterFailover.DONE, -1, "PULL", true);
         c.transport().await(answer, answerTimeout, "PULL");
     }
 
@@ -293,14 +296,24 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
                 if (deadline < 0) {
                     return null;
                 }
-                if (deadline == Long.MAX_VALUE) {
-                    changed.await(100, TimeUnit.MILLISECONDS);
-                } else {
+                long wait = 100;
+                if (deadline != Long.MAX_VALUE) {
                     long left = deadline - System.currentTimeMillis();
                     if (left <= 0) {
                         return null;
                     }
-                    changed.await(Math.min(left, 100), TimeUnit.MILLISECONDS);
+                    wait = Math.min(left, 100);
+                }
+                JmsConnection c = session.connection();
+                if (c.isStarted() && readForDelivery(c, wait)) {
+                    continue;
+                }
+                c.receiversWaiting.incrementAndGet();
+                try {
+                    c.transport().wantReader();
+                    changed.await(wait, TimeUnit.MILLISECONDS);
+                } finally {
+                    c.receiversWaiting.decrementAndGet();
                 }
             }
         } catch (InterruptedException e) {
@@ -309,6 +322,29 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Under lock, with the buffer empty: reads the connection's socket on this thread (lock
+     * released meanwhile) until a delivery for this consumer comes or {@code waitMillis} pass, if no
+     * other thread reads it; the delivery then needs no hand-off between threads.
+     *
+     * @return false if another thread reads the socket: wait for {@code changed} instead
+     */
+    private boolean readForDelivery(JmsConnection c, long waitMillis) throws InterruptedException {
+        long seen = arrivals;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        lock.unlock();
+        try {
+            return c.transport().readUntil(() -> arrivals != seen || closed, deadline);
+        } finally {
+            lock.lock();
+        }
+    }
+
+    /** Whether deliveries go to a MessageListener (so a thread of the connection must read them). */
+    boolean hasMessageListener() {
+        return listener != null;
     }
 
     private void prepare(JmsMessage m) {
@@ -430,6 +466,8 @@ public class JmsMessageConsumer implements QueueReceiver, TopicSubscriber {
             lock.unlock();
         }
         JmsConnection c = session.connection();
+        // A receive() reading the socket for its delivery looks at closed when the read returns.
+        c.transport().interruptReading();
         if (!tellBroker) {
             c.unregister(this);
             session.remove(this);

@@ -364,8 +364,9 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         String what = "SEND to " + dest;
         // In a transaction, a send cut off by a failover is not sent again: the transaction is lost with it.
+        boolean waiting = listener == null && !(transacted && session.stagesSendsWithoutWaiting());
         CompletableFuture<Frame> answer = c.request(frame, null, transacted || session.commitsEachSend()
-                ? JmsConnection.AfterFailover.FAIL : JmsConnection.AfterFailover.RESEND, -1, what);
+                ? JmsConnection.AfterFailover.FAIL : JmsConnection.AfterFailover.RESEND, -1, what, waiting);
         if (listener == null && transacted && session.stagesSendsWithoutWaiting()) {
             // Staged until commit, which checks this answer: no round trip per send.
             session.stagedSend(answer);

@@ -447,7 +447,7 @@ public class JmsSession implements QueueSession, TopicSession {
     }
 
     /**
-     * On the I/O thread, at the answer to RECOVER or ROLLBACK: the broker has taken back every
+     * On the reading thread, at the answer to RECOVER or ROLLBACK: the broker has taken back every
      * delivery of this session the application had not seen, including those still in flight
      * then. They reached the buffers before the answer; dropping them keeps the order, as the
      * queues now redeliver from the first returned message.
@@ -618,7 +618,7 @@ public class JmsSession implements QueueSession, TopicSession {
         }
     }
 
-    /** The answer to a background ACK that asked for one (on the I/O thread, or at once if it failed). */
+    /** The answer to a background ACK that asked for one (on the reading thread, or at once if it failed). */
     private void answered(BackgroundAck pending, dev.wharf.protocol.Frame frame, Throwable e) {
         synchronized (this) {
             if (e != null) {

@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>{@code FAILED}: a negative or too-short length means framing is lost; one fatal
  *       {@code MalformedFrame}, and every later byte is dropped.</li>
  * </ul>
- * Not thread-safe; confined to the channel's event loop, one instance per channel.
+ * Not thread-safe; confined to the channel's event loop (or one reading thread at a time), one
+ * instance per connection.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -42,6 +43,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(in, out);
+    }
+
+    /**
+     * Decodes every whole frame in {@code in} into {@code out}, leaving a partial frame's bytes in
+     * {@code in} for the next call: for a reader outside a Netty pipeline (the client's socket).
+     */
+    public void decode(ByteBuf in, List<Object> out) {
         while (true) {
             switch (state) {
                 case FAILED -> {

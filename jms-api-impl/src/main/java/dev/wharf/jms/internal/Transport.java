@@ -20,23 +20,6 @@ import dev.wharf.protocol.frame.ErrorFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.LargeDeliverFrame;
 import dev.wharf.protocol.frame.LargeSendFrame;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import jakarta.jms.JMSException;
 import java.io.IOException;
@@ -55,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,12 +57,14 @@ import org.slf4j.LoggerFactory;
  * been read for the connection TTL, the broker is taken for dead (its host may have gone
  * without a TCP reset) and the connection is closed as lost, which starts failover.
  *
- * <p>Thread-safe. The Netty I/O thread completes request futures and calls the listener;
- * listeners must not block it. All connections of a JVM share one small I/O thread group
- * ({@link #IO_THREADS}); each connection stays on one of its threads.
+ * <p>Thread-safe. Frames are read and handled (request futures completed, the listener called)
+ * by one thread at a time, in order: the connection's reader thread, or an application thread
+ * that waits for an answer in {@link #get} and reads it itself ({@link ClientSocket} says why
+ * and how); listeners must not block. Requests a thread waits for are written by that thread,
+ * others by the connection's writer thread.
  * While a large delivery comes in, its chunks and every frame after it are handled, in order, on
  * the {@code wharf-client-large-io} thread instead, which writes the body to a temporary file
- * (the I/O thread never waits for the disk); the listener is then called on that thread.
+ * (no reading thread waits for the disk); the listener is then called on that thread.
  */
 public final class Transport {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
@@ -105,10 +92,10 @@ public final class Transport {
         }
     }
 
-    /** What the owning connection hears from the I/O thread. */
+    /** What the owning connection hears from the reading thread (one at a time, in order). */
     public interface Listener {
         /**
-         * A message for a consumer. Called on the I/O thread: enqueue, don't block. For a large
+         * A message for a consumer. Called on the reading thread: enqueue, don't block. For a large
          * BytesMessage {@code largeBody} holds its body (the frame's message has none); else null.
          * {@code credits}: the consumer credit the delivery took (1; all the credit for a large message).
          */
@@ -117,43 +104,37 @@ public final class Transport {
         /** An error not tied to a request (an asynchronous send failed, or the broker is closing us). */
         void onUnsolicitedError(ErrorFrame error);
 
-        /** The broker blocked (or unblocked) sends to an address that is full. Called on the I/O thread. */
+        /** The broker blocked (or unblocked) sends to an address that is full. Called on the reading thread. */
         void onAddressFlow(AddressFlowFrame flow);
 
         /** The TCP connection is gone; every pending request has failed with {@code cause}. */
         void onClosed(JMSException cause);
+
+        /**
+         * Whether deliveries may come (the connection has consumers): then a thread that read its
+         * own answer hands reading back to the connection's reader thread at once.
+         */
+        default boolean expectsDeliveries() {
+            return true;
+        }
     }
 
-    /**
-     * Netty's native epoll transport where it loads (Linux on x86-64): a wake-up of the I/O thread,
-     * which every request from an application thread needs, costs less than with NIO. NIO
-     * elsewhere, or with {@code -Dwharf.transport.nio=true}.
-     */
-    static final boolean EPOLL = !Boolean.getBoolean("wharf.transport.nio") && Epoll.isAvailable();
-    /**
-     * Two by default (one on a single core): with one, the OK a synchronous producer waits for
-     * queued behind the deliveries and acknowledgements of a consumer in the same JVM; a second
-     * thread made one synchronous producer with a consumer beside it 40-60 % faster (load tool,
-     * 1x1 sync) and the non-persistent consumer 40 % faster. {@code -Dwharf.client.ioThreads=N}.
-     */
-    static final int IO_THREADS = Math.max(1, Integer.getInteger("wharf.client.ioThreads",
-            Math.min(2, Runtime.getRuntime().availableProcessors())));
-    private static final EventLoopGroup GROUP = EPOLL
-            ? new EpollEventLoopGroup(IO_THREADS, new DefaultThreadFactory("wharf-client-io", true))
-            : new NioEventLoopGroup(IO_THREADS, new DefaultThreadFactory("wharf-client-io", true));
+    /** Sends heartbeats and watches for silent brokers, for every connection of the JVM. */
+    private static final ScheduledExecutorService HEARTBEATS = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("wharf-client-heartbeat", true));
 
-    private final Channel channel;
+    private final ClientSocket socket;
     private final String address;
+    private final Heartbeat heartbeat;
+    private volatile ScheduledFuture<?> heartbeats;
     private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final Map<Long, Runnable> beforeAnswer = new ConcurrentHashMap<>();
     private final AtomicLong correlation = new AtomicLong();
     private volatile Listener listener;
     private volatile boolean closing;
-    /** Why the I/O thread closed the channel itself, for the connection-lost message; written before the close. */
-    private volatile String closeReason;
     private final AtomicLong streamIds = new AtomicLong();
     /**
-     * Large deliveries being received. Used by one thread at a time: the I/O thread, or
+     * Large deliveries being received. Used by one thread at a time: the reading thread, or
      * {@link #LARGE_IO} while frames are diverted to it ({@link #inbound}).
      */
     private final Map<Long, IncomingLarge> incoming = new HashMap<>();
@@ -163,16 +144,14 @@ public final class Transport {
     /** Chunk bytes waiting for the disk above which the channel stops reading, and below which it reads again. */
     static final long PAUSE_BYTES = 8L * 1024 * 1024;
     static final long RESUME_BYTES = 2L * 1024 * 1024;
-    /** Confined to the I/O thread: a large delivery is between its LARGE_DELIVER and its BODY_END. */
+    /** Confined to the reading thread: a large delivery is between its LARGE_DELIVER and its BODY_END. */
     private boolean largeOpen;
-    /** Frames handed to LARGE_IO and not yet handled (incremented on the I/O thread, decremented on LARGE_IO). */
+    /** Frames handed to LARGE_IO and not yet handled (incremented by the reading thread, decremented on LARGE_IO). */
     private final AtomicInteger diverted = new AtomicInteger();
     private final AtomicLong divertedBytes = new AtomicLong();
 
     /** The chunk size of large messages this client sends. */
     public static final int CHUNK_SIZE = 256 * 1024;
-    /** Chunks a large send may have written and not yet on the socket. */
-    static final int WINDOW = 4;
 
     /** A large delivery on its way in: its body goes to a temporary file as it arrives. */
     private static final class IncomingLarge {
@@ -188,9 +167,10 @@ public final class Transport {
         }
     }
 
-    private Transport(Channel channel, String address) {
-        this.channel = channel;
+    private Transport(ClientSocket socket, String address, Heartbeat heartbeat) {
+        this.socket = socket;
         this.address = address;
+        this.heartbeat = heartbeat;
     }
 
     /** Opens a TCP connection without keep-alive; see {@link #connect(String, int, int, Heartbeat)}. */
@@ -201,42 +181,26 @@ public final class Transport {
     /** Opens a TCP connection; fails with a JMSException naming the address within {@code connectTimeoutMillis}. */
     public static Transport connect(String host, int port, int connectTimeoutMillis, Heartbeat heartbeat) throws JMSException {
         String address = "wharf://" + host + ":" + port;
-        Transport[] holder = new Transport[1];
-        Bootstrap bootstrap = new Bootstrap()
-                .group(GROUP)
-                .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Frames that application threads send while the I/O thread is busy leave in one
-                        // write: a consumer's acknowledgements, many producers' sends on a busy loop.
-                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(
-                                io.netty.handler.flush.FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-                        ch.pipeline().addLast(new FrameDecoder(Integer.MAX_VALUE), new FrameEncoder());
-                        if (heartbeat.enabled()) {
-                            ch.pipeline().addLast(new IdleStateHandler(heartbeat.intervalMillis(), heartbeat.intervalMillis(), 0,
-                                    TimeUnit.MILLISECONDS));
-                        }
-                        ch.pipeline().addLast(new Handler(holder, heartbeat));
-                    }
-                });
-        ChannelFuture f = bootstrap.connect(host, port);
-        if (!f.awaitUninterruptibly(connectTimeoutMillis + 1000L) || !f.isSuccess()) {
-            f.channel().close();
-            Throwable cause = f.cause();
-            JMSException e = new JMSException("cannot connect to " + address + ": "
-                    + (cause == null ? "timed out after " + connectTimeoutMillis + " ms" : cause.getMessage())
+        ClientSocket socket;
+        try {
+            socket = ClientSocket.connect(host, port, connectTimeoutMillis, address);
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.net.SocketTimeoutException ? "timed out after " + connectTimeoutMillis + " ms"
+                    : e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException
+                            ? "unknown host " + host
+                            : String.valueOf(e.getMessage());
+            JMSException jmse = new JMSException("cannot connect to " + address + ": " + why
                     + "; is a Wharf broker running there?");
-            if (cause instanceof Exception ex) {
-                e.setLinkedException(ex);
-                e.initCause(ex);
-            }
-            throw e;
+            jmse.setLinkedException(e);
+            jmse.initCause(e);
+            throw jmse;
         }
-        Transport t = new Transport(f.channel(), address);
-        holder[0] = t;
+        Transport t = new Transport(socket, address, heartbeat);
+        socket.start(t.new Inbound());
+        if (heartbeat.enabled()) {
+            long period = Math.max(10, heartbeat.intervalMillis() / 2);
+            t.heartbeats = HEARTBEATS.scheduleAtFixedRate(t::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        }
         return t;
     }
 
@@ -249,7 +213,7 @@ public final class Transport {
     }
 
     public boolean isOpen() {
-        return channel.isActive() && !closing;
+        return socket.isOpen() && !closing;
     }
 
     /** Sends a request; the future completes with the answer frame or fails. */
@@ -258,42 +222,44 @@ public final class Transport {
     }
 
     /**
-     * Sends a request; {@code onAnswer} runs on the I/O thread when the answer arrives, before any
+     * Sends a request; {@code onAnswer} runs on the reading thread when the answer arrives, before any
      * later frame is handled: a cut between what the peer sent before its answer and after it.
      */
     public CompletableFuture<Frame> request(Frame frame, Runnable onAnswer) {
+        return request(frame, onAnswer, false);
+    }
+
+    /**
+     * {@link #request(Frame, Runnable)}; {@code waiting}: the calling thread is about to wait for
+     * the answer ({@link #get}), so it writes the request itself rather than waking the writer thread.
+     */
+    public CompletableFuture<Frame> request(Frame frame, Runnable onAnswer, boolean waiting) {
         long id = correlation.incrementAndGet();
         CompletableFuture<Frame> future = new CompletableFuture<>();
         if (onAnswer != null) {
             beforeAnswer.put(id, onAnswer);
         }
         pending.put(id, future);
-        if (!channel.isActive() || closing) {
+        if (!socket.isOpen() || closing) {
             pending.remove(id);
             beforeAnswer.remove(id);
             future.completeExceptionally(lost(false));
             return future;
         }
-        channel.writeAndFlush(new Packet(id, frame)).addListener(w -> {
-            if (!w.isSuccess()) {
-                pending.remove(id);
-                beforeAnswer.remove(id);
-                future.completeExceptionally(lost(false));
-            }
-        });
+        socket.write(new Packet(id, frame), waiting);
         return future;
     }
 
     /** Sends a frame that wants no answer. */
     public void send(Frame frame) {
-        channel.writeAndFlush(new Packet(0, frame));
+        socket.write(new Packet(0, frame), false);
     }
 
     /**
      * Sends a large message: the LARGE_SEND frame, then the body read from {@code body} in chunks
      * of {@link #CHUNK_SIZE}, never more than {@link #WINDOW} chunks written and not yet on the
      * socket (the caller's thread waits for the socket: back-pressure), then BODY_END as a request.
-     * Blocks the calling thread while the body streams; must not be called on the I/O thread.
+     * Blocks the calling thread while the body streams; must not be called on the reading thread.
      *
      * @param length the body's length, or -1 if unknown
      * @param maxFrameSize the broker's frame limit: chunks are made small enough to fit it
@@ -310,9 +276,7 @@ public final class Transport {
         if (!isOpen()) {
             throw lost(false);
         }
-        channel.writeAndFlush(new Packet(0, new LargeSendFrame(sessionId, producerId, streamId,
-                length, headers)), channel.voidPromise());
-        ArrayDeque<ChannelFuture> window = new ArrayDeque<>();
+        writeChunk(new Packet(0, new LargeSendFrame(sessionId, producerId, streamId, length, headers)), timeoutMillis);
         long total = 0;
         try {
             while (true) {
@@ -325,44 +289,35 @@ public final class Transport {
                     chunk = Arrays.copyOf(chunk, n);
                 }
                 total += n;
-                window.add(channel.writeAndFlush(new Packet(0, new BodyChunkFrame(streamId, chunk))));
-                if (window.size() >= WINDOW) {
-                    awaitWrite(window.poll(), timeoutMillis);
-                }
+                // Written by this thread: it waits while the socket is full (back-pressure).
+                writeChunk(new Packet(0, new BodyChunkFrame(streamId, chunk)), timeoutMillis);
                 if (n < chunkSize) {
                     break;
                 }
             }
         } catch (IOException e) {
-            channel.writeAndFlush(new Packet(0, new BodyEndFrame(streamId, total, true)));
+            socket.write(new Packet(0, new BodyEndFrame(streamId, total, true)), false);
             JMSException jmse = new JMSException("cannot read the body of a large message after " + total + " bytes: "
                     + e.getMessage() + "; the message was not sent");
             jmse.setLinkedException(e);
             jmse.initCause(e);
             throw jmse;
         }
-        while (!window.isEmpty()) {
-            awaitWrite(window.poll(), timeoutMillis);
-        }
-        return request(new BodyEndFrame(streamId, total, false));
+        return request(new BodyEndFrame(streamId, total, false), null, true);
     }
 
-    private void awaitWrite(ChannelFuture f, long timeoutMillis) throws JMSException {
-        try {
-            if (!f.await(timeoutMillis)) {
-                throw new JMSException("a large message's body could not be written to " + address + " within "
-                        + timeoutMillis + " ms; the broker or the network is stalled");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JMSException("interrupted while sending a large message");
+    private void writeChunk(Packet packet, long timeoutMillis) throws JMSException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis > 0 ? timeoutMillis : Long.MAX_VALUE / 2_000_000);
+        if (!socket.writeHere(packet, deadline)) {
+            throw new JMSException("a large message's body could not be written to " + address + " within "
+                    + timeoutMillis + " ms; the broker or the network is stalled");
         }
-        if (!f.isSuccess()) {
+        if (!socket.isOpen()) {
             throw lost(false);
         }
     }
 
-    // ---- large deliveries, on the I/O thread ----
+    // ---- large deliveries, on the reading thread ----
 
     private void largeBegin(LargeDeliverFrame d) {
         IncomingLarge in;
@@ -471,19 +426,19 @@ public final class Transport {
      * @throws JMSException the broker's error translated, a lost connection, or a timeout naming {@code what}
      */
     public Frame call(Frame frame, long timeoutMillis, String what) throws JMSException {
-        return await(request(frame), timeoutMillis, what);
+        return await(request(frame, null, true), timeoutMillis, what);
     }
 
     /** {@link #call} with an {@code onAnswer} cut, see {@link #request(Frame, Runnable)}. */
     public Frame call(Frame frame, Runnable onAnswer, long timeoutMillis, String what) throws JMSException {
-        return await(request(frame, onAnswer), timeoutMillis, what);
+        return await(request(frame, onAnswer, true), timeoutMillis, what);
     }
 
     /** Waits for an answer; an ERROR answer becomes the matching JMS exception. */
     public Frame await(CompletableFuture<Frame> future, long timeoutMillis, String what) throws JMSException {
         Frame answer;
         try {
-            answer = timeoutMillis > 0 ? future.get(timeoutMillis, TimeUnit.MILLISECONDS) : future.get();
+            answer = get(future, timeoutMillis);
         } catch (TimeoutException e) {
             throw new JMSException("no answer from " + address + " to " + what + " within " + timeoutMillis
                     + " ms; raise requestTimeout or check the broker");
@@ -499,10 +454,52 @@ public final class Transport {
         return answer;
     }
 
+    /**
+     * {@code future.get}, within {@code timeoutMillis} (0: no limit), reading this connection's
+     * socket on the calling thread meanwhile when no other thread does: the answer it waits for
+     * then needs no thread hand-off. Blocks.
+     */
+    public <T> T get(CompletableFuture<T> future, long timeoutMillis)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis > 0 ? timeoutMillis : Long.MAX_VALUE / 2_000_000);
+        if (!future.isDone()) {
+            socket.readUntil(future::isDone, deadline);
+        }
+        if (timeoutMillis <= 0) {
+            return future.get();
+        }
+        return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reads this connection's socket on the calling thread until {@code done} or the deadline,
+     * if no other thread is reading it (for a consumer waiting for a delivery). Blocks.
+     *
+     * @return false if another thread reads, or reading here had to stop: wait for {@code done}
+     *     another way (the frames reach the listener all the same)
+     */
+    public boolean readUntil(java.util.function.BooleanSupplier done, long deadlineNanos) throws InterruptedException {
+        return socket.readUntil(done, deadlineNanos);
+    }
+
+    /**
+     * Call after registering a wait for frames that this thread will not read itself (see
+     * {@link Listener#expectsDeliveries}): makes sure some thread reads the socket.
+     */
+    public void wantReader() {
+        socket.wantReader();
+    }
+
+    /** Makes a thread in {@link #readUntil} look at its condition again now (one that another thread changed). */
+    public void interruptReading() {
+        socket.wakeup();
+    }
+
     /** Closes the socket; pending requests fail. */
     public void close() {
         closing = true;
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        socket.close(null);
+        socket.awaitClosed(5000);
     }
 
     private JMSException lost(boolean maybeDelivered) {
@@ -510,6 +507,10 @@ public final class Transport {
     }
 
     private void closed() {
+        ScheduledFuture<?> h = heartbeats;
+        if (h != null) {
+            h.cancel(false);
+        }
         JMSException cause = lost(true);
         for (Long id : pending.keySet()) {
             CompletableFuture<Frame> f = pending.remove(id);
@@ -519,83 +520,92 @@ public final class Transport {
         }
         Listener l = listener;
         if (l != null && !closing) {
-            String reason = closeReason;
+            String reason = socket.closeReason();
             l.onClosed(new JMSException("lost the connection to " + address + (reason == null ? "" : ": " + reason)));
         }
     }
 
-    /** Confined to the channel's I/O thread. */
-    private static final class Handler extends SimpleChannelInboundHandler<Object> {
-        private final Transport[] holder;
-        private final Heartbeat heartbeat;
-        private long lastReadNanos = System.nanoTime();
-
-        Handler(Transport[] holder, Heartbeat heartbeat) {
-            this.holder = holder;
-            this.heartbeat = heartbeat;
+    /**
+     * On the heartbeat thread: pings after an interval of silence either way, and closes the
+     * connection when the broker has sent nothing for the TTL.
+     */
+    private void heartbeat() {
+        long now = System.nanoTime();
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - socket.lastReadNanos());
+        if (silentMillis >= heartbeat.ttlMillis()) {
+            String reason = "the broker sent nothing for " + silentMillis + " ms (connectionTtl " + heartbeat.ttlMillis()
+                    + " ms); taking it for dead";
+            LOG.warn("{}: {}", address, reason);
+            socket.close(reason);
+            ScheduledFuture<?> h = heartbeats;
+            if (h != null) {
+                h.cancel(false);
+            }
+            return;
         }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (!(evt instanceof IdleStateEvent idle)) {
-                super.userEventTriggered(ctx, evt);
-                return;
-            }
-            long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
-            if (idle.state() == IdleState.READER_IDLE && silentMillis >= heartbeat.ttlMillis()) {
-                Transport t = holder[0];
-                String reason = "the broker sent nothing for " + silentMillis + " ms (connectionTtl " + heartbeat.ttlMillis()
-                        + " ms); taking it for dead";
-                LOG.warn("{}: {}", t == null ? ctx.channel().remoteAddress() : t.address, reason);
-                if (t != null) {
-                    t.closeReason = reason;
-                }
-                ctx.close();
-                return;
-            }
+        if (silentMillis >= heartbeat.intervalMillis()
+                || TimeUnit.NANOSECONDS.toMillis(now - socket.lastWriteNanos()) >= heartbeat.intervalMillis()) {
             // Silent one way or the other for a heartbeat interval: a ping makes both sides hear something.
-            ctx.writeAndFlush(new Packet(0, new PingFrame()), ctx.voidPromise());
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-            lastReadNanos = System.nanoTime();
-            Transport t = holder[0];
-            if (t != null) {
-                t.inbound(ctx, msg);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            Transport t = holder[0];
-            if (t != null) {
-                t.inactive();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            socket.write(new Packet(0, new PingFrame()), false);
         }
     }
 
-    // ---- inbound frames: on the I/O thread, or in order on the large-message thread ----
+    /** What the socket hands up, on the reading thread. */
+    private final class Inbound implements ClientSocket.Handler {
+        @Override
+        public void frame(Object msg) {
+            inbound(msg);
+        }
+
+        @Override
+        public void closed() {
+            inactive();
+        }
+
+        @Override
+        public void unsent(Packet packet) {
+            if (packet.correlationId() != 0) {
+                beforeAnswer.remove(packet.correlationId());
+                CompletableFuture<Frame> f = pending.remove(packet.correlationId());
+                if (f != null) {
+                    f.completeExceptionally(lost(false));
+                }
+            }
+        }
+
+        @Override
+        public boolean expectsFrames() {
+            Listener l = listener;
+            return l == null || l.expectsDeliveries();
+        }
+
+        @Override
+        public boolean answersOutstanding() {
+            return !pending.isEmpty();
+        }
+
+        @Override
+        public boolean diverting() {
+            return largeOpen || diverted.get() > 0;
+        }
+    }
+
+    // ---- inbound frames: on the reading thread, or in order on the large-message thread ----
 
     /**
-     * On the I/O thread: handles a frame now, or, while a large delivery is on its way in (and
+     * On the reading thread: handles a frame now, or, while a large delivery is on its way in (and
      * until every frame that followed it was handled), hands it to {@link #LARGE_IO}, which writes
-     * the body's chunks to disk; so the I/O thread never waits for the disk, and frames are
+     * the body's chunks to disk; so no reading thread waits for the disk, and frames are
      * handled in the order they came. While more than {@link #PAUSE_BYTES} of chunks wait for
-     * the disk, the channel stops reading (TCP holds the broker back).
+     * the disk, the socket is not read (TCP holds the broker back).
      */
-    private void inbound(ChannelHandlerContext ctx, Object msg) {
+    private void inbound(Object msg) {
         FrameType type = msg instanceof Packet p ? p.frame().type() : null;
         if (type == FrameType.LARGE_DELIVER) {
             largeOpen = true;
         }
         if (!largeOpen && diverted.get() == 0) {
-            handle(ctx, msg);
+            handle(msg);
             return;
         }
         if (type == FrameType.BODY_END && ((Packet) msg).correlationId() == 0) {
@@ -603,33 +613,29 @@ public final class Transport {
         }
         int bytes = type == FrameType.BODY_CHUNK ? ((BodyChunkFrame) ((Packet) msg).frame()).data().length : 0;
         diverted.incrementAndGet();
-        if (bytes > 0 && divertedBytes.addAndGet(bytes) > PAUSE_BYTES && ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(false);
+        if (bytes > 0 && divertedBytes.addAndGet(bytes) > PAUSE_BYTES) {
+            socket.pause();
         }
         LARGE_IO.execute(() -> {
             try {
-                handle(ctx, msg);
+                handle(msg);
             } catch (RuntimeException e) {
                 LOG.error("Error handling a frame from {}; closing the"
                         + " connection", address, e);
-                ctx.close();
+                socket.close("a frame from the broker could not be handled: " + e);
             } finally {
                 diverted.decrementAndGet();
                 if (bytes > 0) {
                     long after = divertedBytes.addAndGet(-bytes);
                     if (after <= RESUME_BYTES && after + bytes > RESUME_BYTES) {
-                        ctx.channel().eventLoop().execute(() -> {
-                            if (divertedBytes.get() <= RESUME_BYTES && !ctx.channel().config().isAutoRead()) {
-                                ctx.channel().config().setAutoRead(true);
-                            }
-                        });
+                        socket.resume();
                     }
                 }
             }
         });
     }
 
-    /** On the I/O thread: the channel closed; handled after every frame that came before it. */
+    /** On the reading thread: the socket closed; handled after every frame that came before it. */
     private void inactive() {
         if (!largeOpen && diverted.get() == 0) {
             dropIncoming();
@@ -647,7 +653,7 @@ public final class Transport {
         });
     }
 
-    private void handle(ChannelHandlerContext ctx, Object msg) {
+    private void handle(Object msg) {
         Transport t = this;
         if (msg instanceof MalformedFrame bad) {
             Listener l = t.listener;
@@ -655,7 +661,7 @@ public final class Transport {
                 l.onUnsolicitedError(new ErrorFrame(ErrorCode.PROTOCOL_ERROR, "bad frame from the broker: " + bad.reason()));
             }
             if (bad.fatal()) {
-                ctx.close();
+                socket.close("bad frame from the broker: " + bad.reason());
             }
             return;
         }
