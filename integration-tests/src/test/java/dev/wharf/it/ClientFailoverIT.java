@@ -350,10 +350,36 @@ class ClientFailoverIT {
             int target = confirmedQueue.size() + n;
             long deadline = System.currentTimeMillis() + seconds * 1000L;
             while (confirmedQueue.size() < target) {
+                if (System.currentTimeMillis() >= deadline) {
+                    // What the client's threads were doing is what the next person needs to see.
+                    System.out.println("[client-failover] no progress for " + seconds + " s; the threads:\n" + threadDump());
+                }
                 assertTrue(System.currentTimeMillis() < deadline, "the workload made no progress after the failover");
                 assertNull(listenerFailure.get(), "the ExceptionListener heard of a failover the client rode through");
                 Thread.sleep(20);
             }
+        }
+
+        private static String threadDump() {
+            StringBuilder dump = new StringBuilder();
+            for (java.lang.management.ThreadInfo t
+                    : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+                if (t.getLockName() != null) {
+                    dump.append(" on ").append(t.getLockName()).append(" held by ").append(t.getLockOwnerName());
+                }
+                dump.append('\n');
+                for (StackTraceElement e : t.getStackTrace()) {
+                    dump.append("    at ").append(e).append('\n');
+                }
+                for (java.lang.management.MonitorInfo m : t.getLockedMonitors()) {
+                    dump.append("    holds ").append(m).append(" (taken at ").append(m.getLockedStackFrame()).append(")\n");
+                }
+                for (java.lang.management.LockInfo l : t.getLockedSynchronizers()) {
+                    dump.append("    holds ").append(l).append('\n');
+                }
+            }
+            return dump.toString();
         }
 
         void stopProducers() throws InterruptedException {

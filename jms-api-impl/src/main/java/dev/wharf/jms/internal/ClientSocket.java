@@ -375,7 +375,12 @@ final class ClientSocket {
                 callersWaiting++;
                 try {
                     selector.wakeup();
-                    while (owner != null && !closeHandled && !done.getAsBoolean()) {
+                    // Only while the reader thread holds the role: it signals when it leaves. If
+                    // another waiting thread takes the role first, this one stops asking, and
+                    // waits its usual way: that thread's leave() need not signal, and the reader
+                    // thread, which does not take the role while anybody asks for it, reads
+                    // after it for everyone.
+                    while (owner == reader && !closeHandled && !done.getAsBoolean()) {
                         long left = deadlineNanos - System.nanoTime();
                         if (left <= 0) {
                             break;

@@ -120,6 +120,40 @@ class TransportTest {
     }
 
     @Test
+    void threadsThatAskTheReaderThreadForTheRoleAtOnceAreAllAnswered() throws Exception {
+        // A slow answer and pauses between requests let the reader thread take the role back
+        // between calls, so that several callers ask it for the role at the same moment; only
+        // one of them gets it, and the others must still hear their answers.
+        broker = new FakeBroker(p -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            return List.of(new Packet(p.correlationId(), new OkFrame()));
+        });
+        transport = connect(new Events());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                done.add(pool.submit(() -> {
+                    java.util.Random random = new java.util.Random();
+                    for (int i = 0; i < 400; i++) {
+                        // No deadline: a caller nobody reads for waits for ever, and the test sees it.
+                        assertInstanceOf(OkFrame.class, transport.get(transport.request(new PingFrame(), null, true), 0));
+                        java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_500_000));
+                    }
+                    return 400;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : done) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(1200, total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void answersToRequestsNobodyWaitsForCompleteTheirFutures() throws Exception {
         broker = new FakeBroker(p -> List.of(new Packet(p.correlationId(), new OkFrame())));
         transport = connect(new Events());
