@@ -95,28 +95,12 @@ class TransportTest {
         broker = new FakeBroker(p -> List.of(new Packet(p.correlationId(),
                 new ErrorFrame(dev.wharf.protocol.ErrorCode.PROTOCOL_ERROR, "answer to " + p.correlationId()))));
         transport = connect(new Events());
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 300; i++) {
-                        CompletableFuture<Frame> answer = transport.request(new PingFrame(), null, true);
-                        Frame f = transport.get(answer, 10_000);
-                        String text = ((ErrorFrame) f).message();
-                        assertTrue(text.startsWith("answer to "), text);
-                    }
-                    return 300;
-                }));
-            }
-            int total = 0;
-            for (Future<Integer> f : done) {
-                total += f.get(60, TimeUnit.SECONDS);
-            }
-            assertEquals(2400, total);
-        } finally {
-            pool.shutdownNow();
-        }
+        callFromThreads(8, 300, i -> {
+            // No deadline here either: a caller nobody reads for waits for ever, and the test sees it.
+            Frame f = transport.get(transport.request(new PingFrame(), null, true), 0);
+            String text = ((ErrorFrame) f).message();
+            assertTrue(text.startsWith("answer to "), text);
+        });
     }
 
     @Test
@@ -129,25 +113,36 @@ class TransportTest {
             return List.of(new Packet(p.correlationId(), new OkFrame()));
         });
         transport = connect(new Events());
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        java.util.Random random = new java.util.Random();
+        callFromThreads(3, 400, i -> {
+            // No deadline: a caller nobody reads for waits for ever, and the test sees it.
+            assertInstanceOf(OkFrame.class, transport.get(transport.request(new PingFrame(), null, true), 0));
+            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_500_000));
+        });
+    }
+
+    interface Call {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code call} {@code calls} times on each of {@code threads} threads at once; fails if any fails or hangs for 60 s. */
+    private static void callFromThreads(int threads, int calls, Call call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Integer>> done = new ArrayList<>();
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
-                    java.util.Random random = new java.util.Random();
-                    for (int i = 0; i < 400; i++) {
-                        // No deadline: a caller nobody reads for waits for ever, and the test sees it.
-                        assertInstanceOf(OkFrame.class, transport.get(transport.request(new PingFrame(), null, true), 0));
-                        java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_500_000));
+                    for (int i = 0; i < calls; i++) {
+                        call.run(i);
                     }
-                    return 400;
+                    return calls;
                 }));
             }
             int total = 0;
             for (Future<Integer> f : done) {
                 total += f.get(60, TimeUnit.SECONDS);
             }
-            assertEquals(1200, total);
+            assertEquals(threads * calls, total);
         } finally {
             pool.shutdownNow();
         }
