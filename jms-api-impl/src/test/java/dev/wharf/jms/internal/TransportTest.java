@@ -95,7 +95,7 @@ class TransportTest {
         broker = new FakeBroker(p -> List.of(new Packet(p.correlationId(),
                 new ErrorFrame(dev.wharf.protocol.ErrorCode.PROTOCOL_ERROR, "answer to " + p.correlationId()))));
         transport = connect(new Events());
-        callFromThreads(8, 300, i -> {
+        callFromThreads(8, 300, () -> {
             // No deadline here either: a caller nobody reads for waits for ever, and the test sees it.
             Frame f = transport.get(transport.request(new PingFrame(), null, true), 0);
             String text = ((ErrorFrame) f).message();
@@ -113,16 +113,15 @@ class TransportTest {
             return List.of(new Packet(p.correlationId(), new OkFrame()));
         });
         transport = connect(new Events());
-        java.util.Random random = new java.util.Random();
-        callFromThreads(3, 400, i -> {
+        callFromThreads(3, 400, () -> {
             // No deadline: a caller nobody reads for waits for ever, and the test sees it.
             assertInstanceOf(OkFrame.class, transport.get(transport.request(new PingFrame(), null, true), 0));
-            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_500_000));
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextInt(2_500_000));
         });
     }
 
     interface Call {
-        void run(int i) throws Exception;
+        void run() throws Exception;
     }
 
     /** Runs {@code call} {@code calls} times on each of {@code threads} threads at once; fails if any fails or hangs for 60 s. */
@@ -133,7 +132,7 @@ class TransportTest {
             for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < calls; i++) {
-                        call.run(i);
+                        call.run();
                     }
                     return calls;
                 }));
