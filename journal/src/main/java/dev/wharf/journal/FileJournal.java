@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * see the package documentation).
  *
  * <h2>How it works</h2>
- * Calls validate their arguments, copy the payload and queue an operation. One writer thread
+ * Calls validate their arguments, copy the payload (unless handed over) and queue an operation. One writer thread
  * takes everything queued, encodes it into one buffer, writes it to the current segment with
  * one positional write, and, if any operation in the batch is durable, forces the file once
  * ({@link FileChannel#force(boolean) force(false)}): N concurrent durable appends cost one
@@ -224,6 +224,11 @@ public final class FileJournal implements Journal {
     }
 
     @Override
+    public CompletableFuture<Void> addOwned(long id, byte type, byte[] payload, boolean durable) {
+        return submit(RecordFormat.ADD, checkId("id", id), 0, type, checkSize(payload), durable);
+    }
+
+    @Override
     public CompletableFuture<Void> update(long id, byte type, ByteBuffer payload, boolean durable) {
         return submit(RecordFormat.UPDATE, checkId("id", id), 0, type, copy(payload), durable);
     }
@@ -236,6 +241,11 @@ public final class FileJournal implements Journal {
     @Override
     public CompletableFuture<Void> addTransactional(long txId, long id, byte type, ByteBuffer payload) {
         return submit(RecordFormat.ADD_TX, checkId("id", id), checkId("txId", txId), type, copy(payload), false);
+    }
+
+    @Override
+    public CompletableFuture<Void> addTransactionalOwned(long txId, long id, byte type, byte[] payload) {
+        return submit(RecordFormat.ADD_TX, checkId("id", id), checkId("txId", txId), type, checkSize(payload), false);
     }
 
     @Override
@@ -279,13 +289,23 @@ public final class FileJournal implements Journal {
 
     private byte[] copy(ByteBuffer payload) {
         Objects.requireNonNull(payload, "payload");
-        if (payload.remaining() > maxPayloadSize()) {
-            throw new IllegalArgumentException("payload: " + payload.remaining() + " bytes (expected: <= " + maxPayloadSize()
-                    + ", the segment size " + segmentSize + " minus headers; raise segmentSize for larger records)");
-        }
+        checkSize(payload.remaining());
         byte[] b = new byte[payload.remaining()];
         payload.duplicate().get(b);
         return b;
+    }
+
+    private byte[] checkSize(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        checkSize(payload.length);
+        return payload;
+    }
+
+    private void checkSize(int length) {
+        if (length > maxPayloadSize()) {
+            throw new IllegalArgumentException("payload: " + length + " bytes (expected: <= " + maxPayloadSize()
+                    + ", the segment size " + segmentSize + " minus headers; raise segmentSize for larger records)");
+        }
     }
 
     private CompletableFuture<Void> submit(byte kind, long id, long txId, byte type, byte[] payload, boolean durable) {

@@ -301,6 +301,11 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
+    public CompletableFuture<Void> addOwned(long id, byte type, byte[] payload, boolean durable) {
+        return submit(ADD, checkId("id", id), 0, type, checkSize(payload));
+    }
+
+    @Override
     public CompletableFuture<Void> update(long id, byte type, ByteBuffer payload, boolean durable) {
         return submit(UPDATE, checkId("id", id), 0, type, copy(payload));
     }
@@ -313,6 +318,11 @@ public final class JdbcJournal implements Journal {
     @Override
     public CompletableFuture<Void> addTransactional(long txId, long id, byte type, ByteBuffer payload) {
         return submit(ADD_TX, checkId("id", id), checkId("txId", txId), type, copy(payload));
+    }
+
+    @Override
+    public CompletableFuture<Void> addTransactionalOwned(long txId, long id, byte type, byte[] payload) {
+        return submit(ADD_TX, checkId("id", id), checkId("txId", txId), type, checkSize(payload));
     }
 
     @Override
@@ -354,12 +364,22 @@ public final class JdbcJournal implements Journal {
 
     private byte[] copy(ByteBuffer payload) {
         Objects.requireNonNull(payload, "payload");
-        if (payload.remaining() > maxPayload) {
-            throw new IllegalArgumentException("payload: " + payload.remaining() + " bytes (expected: <= " + maxPayload + ")");
-        }
+        checkSize(payload.remaining());
         byte[] b = new byte[payload.remaining()];
         payload.duplicate().get(b);
         return b;
+    }
+
+    private byte[] checkSize(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        checkSize(payload.length);
+        return payload;
+    }
+
+    private void checkSize(int length) {
+        if (length > maxPayload) {
+            throw new IllegalArgumentException("payload: " + length + " bytes (expected: <= " + maxPayload + ")");
+        }
     }
 
     private CompletableFuture<Void> submit(byte kind, long id, long txId, byte type, byte[] payload) {

@@ -41,7 +41,9 @@ import java.util.concurrent.CompletableFuture;
  * for the writer to stop.
  *
  * <p>Payload buffers are read between their position and limit during the call; the caller
- * may reuse them once the method returns.
+ * may reuse them once the method returns. The {@code *Owned} variants take a byte array the
+ * caller hands over instead, which saves the journal a copy of every payload: the caller must
+ * not change the array after the call.
  */
 public interface Journal extends AutoCloseable {
 
@@ -58,6 +60,14 @@ public interface Journal extends AutoCloseable {
     /** Creates record {@code id}. Fails if {@code id} is already live. */
     CompletableFuture<Void> add(long id, byte type, ByteBuffer payload, boolean durable);
 
+    /**
+     * {@link #add} with a payload the journal takes over (it may keep the array until the
+     * record is written): the caller must not change {@code payload} after the call.
+     */
+    default CompletableFuture<Void> addOwned(long id, byte type, byte[] payload, boolean durable) {
+        return add(id, type, ByteBuffer.wrap(payload), durable);
+    }
+
     /** Replaces the type and payload of live record {@code id}. */
     CompletableFuture<Void> update(long id, byte type, ByteBuffer payload, boolean durable);
 
@@ -66,6 +76,14 @@ public interface Journal extends AutoCloseable {
 
     /** Stages the creation of record {@code id} under transaction {@code txId}. */
     CompletableFuture<Void> addTransactional(long txId, long id, byte type, ByteBuffer payload);
+
+    /**
+     * {@link #addTransactional} with a payload the journal takes over: the caller must not
+     * change {@code payload} after the call.
+     */
+    default CompletableFuture<Void> addTransactionalOwned(long txId, long id, byte type, byte[] payload) {
+        return addTransactional(txId, id, type, ByteBuffer.wrap(payload));
+    }
 
     /** Stages an update of record {@code id} under transaction {@code txId}. */
     CompletableFuture<Void> updateTransactional(long txId, long id, byte type, ByteBuffer payload);

@@ -106,6 +106,10 @@ class FileJournalTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> j.add(1, (byte) 0, ByteBuffer.allocate(SEGMENT), true));
             assertTrue(e.getMessage().contains("segmentSize"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> j.addOwned(1, (byte) 0, new byte[SEGMENT], true));
+            assertTrue(e.getMessage().contains("segmentSize"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> j.addTransactionalOwned(9, 1, (byte) 0, new byte[SEGMENT]));
+            assertTrue(e.getMessage().contains("segmentSize"), e.getMessage());
             // The largest allowed payload fits (alone in a fresh segment).
             join(j.add(2, (byte) 0, ByteBuffer.allocate(j.maxPayloadSize()), true));
             join(j.add(3, (byte) 0, ByteBuffer.allocate(j.maxPayloadSize()), true));

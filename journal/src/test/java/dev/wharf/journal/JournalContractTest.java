@@ -119,6 +119,25 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void handedOverPayloadsAreStoredAsGivenAndCheckedAtTheCall() {
+        Journal j = journal();
+        j.open();
+        join(j.addOwned(1, (byte) 4, "one".getBytes(StandardCharsets.UTF_8), true));
+        join(j.addTransactionalOwned(100, 2, (byte) 5, "two".getBytes(StandardCharsets.UTF_8)));
+        join(j.addTransactionalOwned(101, 3, (byte) 5, "rolled back".getBytes(StandardCharsets.UTF_8)));
+        join(j.commit(100, true));
+        join(j.rollback(101, true));
+        assertThrows(NullPointerException.class, () -> j.addOwned(4, (byte) 0, null, true));
+        assertThrows(NullPointerException.class, () -> j.addTransactionalOwned(100, 4, (byte) 0, null));
+        assertThrows(IllegalArgumentException.class, () -> j.addOwned(-1, (byte) 0, new byte[1], true));
+        assertThrows(IllegalArgumentException.class, () -> j.addTransactionalOwned(-5, 4, (byte) 0, new byte[1]));
+        assertInstanceOf(IllegalArgumentException.class, failureOf(j.addOwned(1, (byte) 0, new byte[1], true)));
+        RecoveredJournal r = reopen(j);
+        assertEquals(Map.of(1L, "one", 2L, "two"), asMap(r.records()));
+        assertEquals(List.of(4, 5), r.records().stream().map(x -> (int) x.type()).toList());
+    }
+
+    @Test
     void addOfLiveIdFailsWithIllegalArgument() {
         Journal j = journal();
         j.open();

@@ -219,13 +219,13 @@ public final class JournalStore implements AutoCloseable {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         if (!m.isJournaled()) {
             m.journalId(nextId());
-            futures.add(call(() -> journal.add(m.journalId(), recordType(m), ByteBuffer.wrap(encoded), false)));
+            futures.add(call(() -> journal.addOwned(m.journalId(), recordType(m), encoded, false)));
         }
         for (int i = 0; i < refs.size(); i++) {
             MessageRef ref = refs.get(i);
             boolean last = i == refs.size() - 1;
             m.addJournaledRef();
-            futures.add(call(() -> journal.add(ref.seq(), StoreRecords.REF, refPayload(ref), last)));
+            futures.add(call(() -> journal.addOwned(ref.seq(), StoreRecords.REF, refPayload(ref), last)));
         }
         return all(futures);
     }
@@ -251,7 +251,7 @@ public final class JournalStore implements AutoCloseable {
     /** Records a raised delivery count (not forced). */
     public void updateDeliveryCount(MessageRef ref) {
         if (ref.isJournaled()) {
-            call(() -> journal.update(ref.seq(), StoreRecords.REF, refPayload(ref), false)).exceptionally(e -> {
+            call(() -> journal.update(ref.seq(), StoreRecords.REF, ByteBuffer.wrap(refPayload(ref)), false)).exceptionally(e -> {
                 LOG.warn("Could not update the delivery count of {}: {}", ref, e.toString());
                 return null;
             });
@@ -295,8 +295,8 @@ public final class JournalStore implements AutoCloseable {
         });
     }
 
-    static ByteBuffer refPayload(MessageRef ref) {
-        return ByteBuffer.wrap(StoreRecords.encodeRef(ref.message().journalId(), ref.queue().recordId(), ref.deliveryCount()));
+    static byte[] refPayload(MessageRef ref) {
+        return StoreRecords.encodeRef(ref.message().journalId(), ref.queue().recordId(), ref.deliveryCount());
     }
 
     /** Runs a journal call, turning a synchronous throw into a failed future. */

@@ -4,7 +4,9 @@ import dev.wharf.protocol.WireDestination;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.protocol.WireSupport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +76,7 @@ public final class StoreRecords {
     }
 
     public static byte[] encodeMessage(WireMessage m) {
-        return encode(m::encode);
+        return encode(m.estimatedSize(), m::encode);
     }
 
     public static WireMessage decodeMessage(byte[] payload) {
@@ -86,7 +88,7 @@ public final class StoreRecords {
     }
 
     public static byte[] encodeLargeMessage(long fileId, long bodyLength, WireMessage m) {
-        return encode(buf -> {
+        return encode(16 + m.estimatedSize(), buf -> {
             buf.writeLong(fileId);
             buf.writeLong(bodyLength);
             m.encode(buf);
@@ -104,7 +106,7 @@ public final class StoreRecords {
     }
 
     public static byte[] encodeRef(long messageId, long queueId, int deliveryCount) {
-        return encode(buf -> buf.writeLong(messageId).writeLong(queueId).writeInt(deliveryCount));
+        return ByteBuffer.allocate(REF_LENGTH).putLong(messageId).putLong(queueId).putInt(deliveryCount).array();
     }
 
     public static RefRecord decodeRef(long id, byte[] payload) {
@@ -143,7 +145,16 @@ public final class StoreRecords {
     }
 
     private static byte[] encode(Consumer<ByteBuf> writer) {
-        ByteBuf buf = Unpooled.buffer(256);
+        return encode(256, writer);
+    }
+
+    /**
+     * Encodes into a scratch buffer from Netty's pool (of about {@code sizeHint} bytes, so that a
+     * message body is rarely copied while the buffer grows), then into an array of the exact size:
+     * the array is all a record leaves behind.
+     */
+    private static byte[] encode(int sizeHint, Consumer<ByteBuf> writer) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.heapBuffer(sizeHint + 64);
         try {
             writer.accept(buf);
             byte[] bytes = new byte[buf.readableBytes()];

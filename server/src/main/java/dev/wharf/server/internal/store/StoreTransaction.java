@@ -48,11 +48,11 @@ public final class StoreTransaction {
         long tx = txId();
         if (!m.isJournaled()) {
             m.journalId(store.nextId());
-            staged.add(JournalStore.call(() -> journal.addTransactional(tx, m.journalId(), JournalStore.recordType(m), ByteBuffer.wrap(encoded))));
+            staged.add(JournalStore.call(() -> journal.addTransactionalOwned(tx, m.journalId(), JournalStore.recordType(m), encoded)));
         }
         for (MessageRef ref : refs) {
             m.addJournaledRef();
-            staged.add(JournalStore.call(() -> journal.addTransactional(tx, ref.seq(), StoreRecords.REF, JournalStore.refPayload(ref))));
+            staged.add(JournalStore.call(() -> journal.addTransactionalOwned(tx, ref.seq(), StoreRecords.REF, JournalStore.refPayload(ref))));
         }
     }
 
@@ -60,7 +60,7 @@ public final class StoreTransaction {
     public void addDuplicateId(long recordId, dev.wharf.protocol.WireDestination address, String duplicateId) {
         long tx = txId();
         byte[] payload = StoreRecords.encodeDuplicateId(address, duplicateId);
-        staged.add(JournalStore.call(() -> journal.addTransactional(tx, recordId, StoreRecords.DUPLICATE_ID, ByteBuffer.wrap(payload))));
+        staged.add(JournalStore.call(() -> journal.addTransactionalOwned(tx, recordId, StoreRecords.DUPLICATE_ID, payload)));
     }
 
     /** Stages the acknowledgement of a reference (and the deletion of its message with the last one). */
