@@ -16,6 +16,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
+import jakarta.jms.TransactionRolledBackException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,5 +163,97 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
             }
         });
         assertTrue(e.getMessage().contains("queue:block.short is full"), e.getMessage());
+    }
+
+    @Test
+    void transactedSendToAFullFailAddressRollsItsTransactionBack() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("fail.payments");
+        MessageProducer p = s.createProducer(q);
+        int accepted = 0;
+        for (boolean full = false; !full && accepted < 50; ) {
+            try {
+                p.send(message(s, accepted));
+                accepted++;
+            } catch (ResourceAllocationException e) {
+                full = true;
+            }
+        }
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        tx.createProducer(q).send(message(tx, 999));
+        TransactionRolledBackException e = assertThrows(TransactionRolledBackException.class, tx::commit);
+        assertTrue(e.getMessage().contains("queue:fail.payments is full"), e.getMessage());
+        assertTrue(e.getLinkedException() instanceof ResourceAllocationException, String.valueOf(e.getLinkedException()));
+
+        MessageConsumer c = s.createConsumer(q);
+        for (int i = 0; i < accepted; i++) {
+            assertEquals(i, ((BytesMessage) c.receive(5000)).getIntProperty("seq"));
+        }
+        assertNull(c.receive(300), "the rolled-back send arrived");
+        tx.createProducer(q).send(message(tx, 1000));
+        tx.commit();
+        assertEquals(1000, c.receive(5000).getIntProperty("seq"), "once drained, the session commits again");
+    }
+
+    @Test
+    void transactedProducerIsHeldByAFullBlockAddressUntilAConsumerDrainsIt() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("block.payments");
+        int total = 100;
+        int perTransaction = 10;
+        AtomicInteger committed = new AtomicInteger();
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+            try (Connection pc = factory.createConnection()) {
+                Session ps = pc.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer p = ps.createProducer(q);
+                for (int i = 0; i < total; i++) {
+                    p.send(message(ps, i));
+                    if ((i + 1) % perTransaction == 0) {
+                        ps.commit();
+                        committed.addAndGet(perTransaction);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.currentTimeMillis() + 10_000;
+        int seen = -1;
+        while (System.currentTimeMillis() < deadline && committed.get() != seen) {
+            seen = committed.get();
+            Thread.sleep(300);
+        }
+        assertTrue(committed.get() < total, "the transacted producer was never held: it committed all " + total);
+        // Over the limit by at most the transaction that was under way when the address filled.
+        long waiting = broker.queueStats("block.payments").waiting();
+        assertTrue(waiting * BODY <= LIMIT + 2L * perTransaction * BODY, "the address holds " + waiting + " messages");
+
+        MessageConsumer c = s.createConsumer(q);
+        for (int i = 0; i < total; i++) {
+            BytesMessage m = (BytesMessage) c.receive(10_000);
+            assertNotNull(m, "message " + i + " did not arrive");
+            assertEquals(i, m.getIntProperty("seq"), "order");
+        }
+        producer.get(10, TimeUnit.SECONDS);
+        assertNull(c.receive(200));
+    }
+
+    @Test
+    void transactedSendToAFullDropAddressCommitsAndIsDropped() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("drop.payments");
+        MessageProducer p = s.createProducer(q);
+        for (int i = 0; i < 50; i++) {
+            p.send(message(s, i));
+        }
+        long droppedBefore = broker.droppedWhileFullCount();
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        tx.createProducer(q).send(message(tx, 999));
+        tx.commit();
+        assertEquals(droppedBefore + 1, broker.droppedWhileFullCount());
+        MessageConsumer c = s.createConsumer(q);
+        for (Object m = c.receive(500); m != null; m = c.receive(500)) {
+            assertTrue(((BytesMessage) m).getIntProperty("seq") < 50, "the dropped transacted send arrived");
+        }
     }
 }

@@ -349,9 +349,9 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
         }
         SendFrame frame = new SendFrame(session.id(), id, wire);
         boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
-        if (!transacted) {
-            c.awaitRoomIn(wire.destination());
-        }
+        // A transacted send waits too: the broker tells a connection to hold its sends to a full
+        // BLOCK address whether or not they are in a transaction.
+        c.awaitRoomIn(wire.destination());
         if (listener == null && mode == DeliveryMode.NON_PERSISTENT && !transacted) {
             // Not confirmed one by one, but every FIRE_AND_FORGET_WINDOW-th send waits for its
             // answer: the broker handles a connection's frames in order, so a producer can never be
@@ -412,9 +412,9 @@ public class JmsMessageProducer implements QueueSender, TopicPublisher {
                            CompletionListener listener) throws JMSException {
         JmsConnection c = session.connection();
         boolean transacted = session.ackMode() == Session.SESSION_TRANSACTED;
-        if (!transacted) {
-            c.awaitRoomIn(wire.destination());
-        }
+        // A transacted send waits too: the broker tells a connection to hold its sends to a full
+        // BLOCK address whether or not they are in a transaction.
+        c.awaitRoomIn(wire.destination());
         java.io.InputStream stream = bytes == null ? ((dev.wharf.jms.message.JmsBytesMessage) ours).bodyInputStream() : null;
         boolean resendable = stream == null && c.failoverEnabled() && !transacted && !session.commitsEachSend();
         String what = "SEND of a large message to " + dest;

@@ -965,27 +965,13 @@ public final class Broker {
             return Admission.SEND;
         }
         AddressSettings s = settings.addressSettings().resolve(d.name());
-        long limit = s.memoryLimit();
-        AddressUsage existing = usage.get(d);
-        boolean addressFull = limit >= 0 && existing != null && existing.bytes() >= limit;
-        boolean globalFull = globallyFull();
-        boolean holding = existing != null && !existing.held().isEmpty();
-        if ((!addressFull && !globalFull && !holding)
-                || (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null)) {
+        Full f = full(d, s);
+        if (f == null) {
             return Admission.SEND;
         }
-        AddressUsage u = usage(d);
-        String full;
-        String advice;
-        if (addressFull || (holding && !globalFull && limit >= 0)) {
-            full = "address " + WharfProperties.describe(d) + " is full (" + u.bytes() + " bytes held, max-size-bytes "
-                    + limit + ")";
-            advice = " Consumers are not keeping up: retry later, or raise max-size-bytes";
-        } else {
-            full = "the broker is full (" + totalUsage.bytes() + " message bytes held by all addresses, global.max.size "
-                    + settings.globalMaxSize() + ")";
-            advice = " Consumers are not keeping up: retry later, or raise global.max.size (and the broker's heap)";
-        }
+        AddressUsage u = f.usage();
+        String full = f.what();
+        String advice = f.advice();
         switch (s.fullPolicy()) {
             case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, full + "; the message was not sent." + advice);
             case DROP -> {
@@ -1011,6 +997,73 @@ public final class Broker {
                     conn.addressFlow(d, true);
                 }
                 return Admission.HELD;
+            }
+        }
+    }
+
+    /** Why an address takes no more for now: its usage, what is full, and what to do. */
+    private record Full(AddressUsage usage, String what, String advice) {
+    }
+
+    /**
+     * Null when a send to {@code d} may go now (or pages, under PAGE): its address is under its
+     * {@code max-size-bytes}, all addresses together are under {@code global.max.size}, and the
+     * address holds no earlier sends.
+     */
+    private Full full(WireDestination d, AddressSettings s) {
+        long limit = s.memoryLimit();
+        AddressUsage existing = usage.get(d);
+        boolean addressFull = limit >= 0 && existing != null && existing.bytes() >= limit;
+        boolean globalFull = globallyFull();
+        boolean holding = existing != null && !existing.held().isEmpty();
+        if ((!addressFull && !globalFull && !holding)
+                || (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null)) {
+            return null;
+        }
+        AddressUsage u = usage(d);
+        if (addressFull || (holding && !globalFull && limit >= 0)) {
+            return new Full(u, "address " + WharfProperties.describe(d) + " is full (" + u.bytes()
+                    + " bytes held, max-size-bytes " + limit + ")",
+                    " Consumers are not keeping up: retry later, or raise max-size-bytes");
+        }
+        return new Full(u, "the broker is full (" + totalUsage.bytes() + " message bytes held by all addresses,"
+                + " global.max.size " + settings.globalMaxSize() + ")",
+                " Consumers are not keeping up: retry later, or raise global.max.size (and the broker's heap)");
+    }
+
+    /**
+     * Decides whether a send of a transaction may be staged, by the same limits as {@link #admit}:
+     * under FAIL it is refused (RESOURCE_ALLOCATION; the client's commit then fails), under DROP
+     * it is confirmed and dropped (false), under BLOCK it is staged and the sending connection is
+     * told to hold its further sends to the address ({@code ADDRESS_FLOW}) until consumers make
+     * room, so a transacted producer overshoots the limit by at most the sends it had in flight.
+     * A staged send is not held here: the COMMIT behind it on the connection must find it staged.
+     */
+    public boolean admitStaged(BrokerConnection conn, StoredMessage m) throws BrokerException {
+        WireDestination d = m.wire().destination();
+        if (d == null) {
+            return true;
+        }
+        AddressSettings s = settings.addressSettings().resolve(d.name());
+        Full f = full(d, s);
+        if (f == null) {
+            return true;
+        }
+        switch (s.fullPolicy()) {
+            case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, f.what()
+                    + "; the message was not sent and the transaction cannot commit." + f.advice());
+            case DROP -> {
+                droppedWhileFull++;
+                LOG.debug("Dropping message {} of a transaction: {}", m.wire().messageId(), f.what());
+                return false;
+            }
+            default -> {
+                AddressUsage u = f.usage();
+                waiting.add(u);
+                if (u.blockedConnections().add(conn)) {
+                    conn.addressFlow(d, true);
+                }
+                return true;
             }
         }
     }

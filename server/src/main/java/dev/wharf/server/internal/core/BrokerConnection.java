@@ -371,7 +371,9 @@ public final class BrokerConnection implements DeliveryTarget {
         StoredMessage m = new StoredMessage(f.message(), connectionId, clientId);
         if (s.isTransacted()) {
             broker.validateStaged(m);
-            s.staged().add(m);
+            if (broker.admitStaged(this, m)) {
+                s.staged().add(m);
+            }
             ok(corr);
             return;
         }
@@ -414,7 +416,11 @@ public final class BrokerConnection implements DeliveryTarget {
             ServerSession s = session(f.sessionId());
             if (s.isTransacted()) {
                 broker.validateStaged(m);
-                s.staged().add(m);
+                if (broker.admitStaged(this, m)) {
+                    s.staged().add(m);
+                } else {
+                    m.discardIfUnused();
+                }
                 ok(corr);
                 return;
             }
