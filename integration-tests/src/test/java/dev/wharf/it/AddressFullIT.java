@@ -65,17 +65,26 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
             }
         });
         // The producer gets as far as the limit allows and then waits.
-        long deadline = System.currentTimeMillis() + 10_000;
-        int seen = -1;
-        while (System.currentTimeMillis() < deadline && sent.get() != seen) {
-            seen = sent.get();
-            Thread.sleep(300);
-        }
+        awaitStill(sent);
         assertTrue(sent.get() < total, "the producer was never held: it sent all " + total);
         assertTrue(broker.queueStats("block.orders").waiting() * BODY <= LIMIT + 2 * BODY,
                 "the address holds " + broker.queueStats("block.orders").waiting() + " messages, over its limit");
 
-        MessageConsumer c = s.createConsumer(q);
+        receiveAllInOrder(s.createConsumer(q), total, producer);
+    }
+
+    /** Waits until {@code count} has not moved for 300 ms (at most 10 s). */
+    private static void awaitStill(AtomicInteger count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        int seen = -1;
+        while (System.currentTimeMillis() < deadline && count.get() != seen) {
+            seen = count.get();
+            Thread.sleep(300);
+        }
+    }
+
+    /** Receives messages 0 to {@code total - 1} in order, then sees the held producer finish. */
+    private static void receiveAllInOrder(MessageConsumer c, int total, CompletableFuture<Void> producer) throws Exception {
         for (int i = 0; i < total; i++) {
             BytesMessage m = (BytesMessage) c.receive(10_000);
             assertNotNull(m, "message " + i + " did not arrive");
@@ -217,25 +226,13 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.currentTimeMillis() + 10_000;
-        int seen = -1;
-        while (System.currentTimeMillis() < deadline && committed.get() != seen) {
-            seen = committed.get();
-            Thread.sleep(300);
-        }
+        awaitStill(committed);
         assertTrue(committed.get() < total, "the transacted producer was never held: it committed all " + total);
         // Over the limit by at most the transaction that was under way when the address filled.
         long waiting = broker.queueStats("block.payments").waiting();
         assertTrue(waiting * BODY <= LIMIT + 2L * perTransaction * BODY, "the address holds " + waiting + " messages");
 
-        MessageConsumer c = s.createConsumer(q);
-        for (int i = 0; i < total; i++) {
-            BytesMessage m = (BytesMessage) c.receive(10_000);
-            assertNotNull(m, "message " + i + " did not arrive");
-            assertEquals(i, m.getIntProperty("seq"), "order");
-        }
-        producer.get(10, TimeUnit.SECONDS);
-        assertNull(c.receive(200));
+        receiveAllInOrder(s.createConsumer(q), total, producer);
     }
 
     @Test
