@@ -124,6 +124,35 @@ public record WireMessage(
         return size;
     }
 
+    /**
+     * An upper bound of the length {@link #encode} writes, found without encoding: each string is
+     * counted at 3 bytes a char (the most UTF-8 takes for one UTF-16 char). For checking a size
+     * limit cheaply; only a message near the limit needs encoding to know.
+     */
+    public long maxEncodedSize() {
+        long n = 1 + maxSize(messageId) + maxSize(destination) + maxSize(replyTo) + 1;
+        if (correlationIdBytes != null) {
+            n += 4 + correlationIdBytes.length;
+        } else if (correlationId != null) {
+            n += maxSize(correlationId);
+        }
+        n += 2 + 3 * 8 + maxSize(type) + maxSize(producerId) + 4;
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            Object v = e.getValue();
+            // A tag, then at most 8 bytes for a primitive, or a length and the bytes.
+            n += maxSize(e.getKey()) + 1 + (v instanceof String str ? maxSize(str) : v instanceof byte[] b ? 4 + b.length : 8);
+        }
+        return n + 1 + 4 + (body == null ? 0 : body.length);
+    }
+
+    private static long maxSize(String s) {
+        return 4 + (s == null ? 0 : 3L * s.length());
+    }
+
+    private static long maxSize(WireDestination d) {
+        return 1 + (d == null ? 0 : maxSize(d.name()));
+    }
+
     public void encode(ByteBuf buf) {
         buf.writeByte(FORMAT_VERSION);
         WireSupport.writeString(buf, messageId);

@@ -604,7 +604,8 @@ public final class Broker {
     public void validateStaged(StoredMessage m) throws BrokerException {
         route(m);
         if (m.wire().isPersistent()) {
-            store.encode(m);
+            // Checked now so that the send fails, not the commit; encoded at the commit.
+            store.checkEncodable(m);
         }
     }
 

@@ -212,6 +212,17 @@ public final class JournalStore implements AutoCloseable {
     }
 
     /**
+     * Throws what {@link #encode} would for a message too large for a record, without encoding
+     * it when its size bound ({@link dev.wharf.protocol.WireMessage#maxEncodedSize}) is under the
+     * limit, as it is for all but messages near it.
+     */
+    public void checkEncodable(StoredMessage m) throws BrokerException {
+        if (m.isLarge() || m.wire().maxEncodedSize() > maxPayload) {
+            encode(m);
+        }
+    }
+
+    /**
      * Journals a message and its references to durable queues (each must be
      * {@link MessageRef#isJournaled()}). The future completes when all of it is forced.
      */
