@@ -253,4 +253,51 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
             assertTrue(((BytesMessage) m).getIntProperty("seq") < 50, "the dropped transacted send arrived");
         }
     }
+
+    @Test
+    void uncommittedTransactedSendsFillAFailAddressUntilTheTransactionRollsBack() throws Exception {
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        Queue q = tx.createQueue("fail.pending");
+        MessageProducer staged = tx.createProducer(q);
+        for (int i = 0; i <= LIMIT / BODY; i++) {
+            staged.send(message(tx, i));
+        }
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(q);
+        ResourceAllocationException e = assertThrows(ResourceAllocationException.class, () -> p.send(message(s, 100)),
+                "a transaction's uncommitted sends did not count against the address");
+        assertTrue(e.getMessage().contains("queue:fail.pending is full"), e.getMessage());
+
+        tx.rollback();
+        assertEquals(0, broker.messageBytes(), "the rolled-back sends still count");
+        p.send(message(s, 101));
+        assertEquals(101, ((BytesMessage) s.createConsumer(q).receive(5000)).getIntProperty("seq"));
+    }
+
+    @Test
+    void transactionThatAloneFillsABlockAddressRollsBackInsteadOfWaitingForRoom() throws Exception {
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        Queue q = tx.createQueue("block.batch");
+        MessageProducer p = tx.createProducer(q);
+        long start = System.nanoTime();
+        for (int i = 0; i < 2 * LIMIT / BODY; i++) {
+            p.send(message(tx, i));
+        }
+        TransactionRolledBackException e = assertThrows(TransactionRolledBackException.class, tx::commit);
+        assertTrue(e.getMessage().contains("uncommitted sends of this transaction alone fill address queue:block.batch"),
+                e.getMessage());
+        assertTrue(e.getLinkedException() instanceof ResourceAllocationException, String.valueOf(e.getLinkedException()));
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 10,
+                "the transaction waited for room that only its own commit could make");
+        assertEquals(0, broker.messageBytes(), "the rolled-back sends still count");
+
+        for (int i = 0; i < LIMIT / (2 * BODY); i++) {
+            p.send(message(tx, 100 + i));
+        }
+        tx.commit();
+        MessageConsumer c = connection.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        for (int i = 0; i < LIMIT / (2 * BODY); i++) {
+            assertEquals(100 + i, ((BytesMessage) c.receive(5000)).getIntProperty("seq"), "a smaller transaction commits");
+        }
+    }
 }

@@ -283,7 +283,8 @@ public final class Broker {
                 acked.add(ref);
             }
         }
-        xa.recovered(xid, new StagedTransaction(store.inDoubt(p.txId()), visible, acked, dups, dupRecordIds));
+        xa.recovered(xid, new StagedTransaction(store.inDoubt(p.txId()), visible, acked, dups, dupRecordIds,
+                List.of()));
     }
 
     /** The XA branches. */
@@ -626,37 +627,38 @@ public final class Broker {
         }
         CompletableFuture<Void> done = forgetOnFailure(st.tx().commit(), st.dups(), st.dupRecordIds(), executorHop)
                 .thenRunAsync(() -> applyCommitted(st), executorHop);
-        if (hasLarge(sends)) {
-            // Large sends no queue took (not routed, expired, or the commit failed) give their file back.
-            List<StoredMessage> copy = List.copyOf(sends);
-            done.whenComplete((v, e) -> executorHop.execute(() -> discardUnused(copy)));
-        }
+        // A commit that failed gives its sends' staged bytes (and large bodies) back.
+        done.whenComplete((v, e) -> {
+            if (e != null) {
+                executorHop.execute(() -> discardUnused(st.sends()));
+            }
+        });
         return done;
     }
 
-    private static boolean hasLarge(Collection<StoredMessage> messages) {
-        for (StoredMessage m : messages) {
-            if (m.isLarge()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Releases the body files of large messages in {@code messages} that no queue references. */
-    static void discardUnused(Collection<StoredMessage> messages) {
+    /**
+     * Sends whose transaction ended: their staged bytes go back to their addresses (letting held
+     * producers go), and the body files of large ones that no queue references are released.
+     * Idempotent.
+     */
+    void discardUnused(Collection<StoredMessage> messages) {
         for (StoredMessage m : messages) {
             m.discardIfUnused();
+            AddressUsage u = m.unstage();
+            if (u != null) {
+                afterRelease(u);
+            }
         }
     }
 
     /**
      * A transaction's work staged in a journal transaction: the references its sends will add
      * (routed at staging), the references it acknowledges (out of their queues already), and the
-     * duplicate ids it carries.
+     * duplicate ids it carries, and the sends themselves, whose staged bytes go back when it ends
+     * (none for a transaction recovered from the journal).
      */
     record StagedTransaction(StoreTransaction tx, List<MessageRef> visible, List<MessageRef> acked,
-                             List<DuplicateKey> dups, List<Long> dupRecordIds) {
+                             List<DuplicateKey> dups, List<Long> dupRecordIds, List<StoredMessage> sends) {
     }
 
     /**
@@ -715,7 +717,7 @@ public final class Broker {
         for (DuplicateKey dup : dups) {
             recordIds.add(remember(tx, dup));
         }
-        return new StagedTransaction(tx, visible, List.copyOf(acked), dups, recordIds);
+        return new StagedTransaction(tx, visible, List.copyOf(acked), dups, recordIds, List.copyOf(sends));
     }
 
     /** The staged transaction committed: its sends become visible, its acknowledgements final. */
@@ -725,9 +727,13 @@ public final class Broker {
             refsPerMessage.merge(ref.message(), 1, Integer::sum);
         }
         refsPerMessage.forEach((m, n) -> {
+            // From staged to routed: counted by its references from now on.
+            m.unstage();
             pageIfFull(m);
             m.countIn(usage(m.wire().destination()), n);
         });
+        // Sends no queue took (not routed, expired) give their bytes and large bodies back.
+        discardUnused(st.sends());
         for (MessageRef ref : st.acked()) {
             released(ref);
             recordGoneIfLast(ref);
@@ -761,6 +767,7 @@ public final class Broker {
         for (MessageRef ref : st.visible()) {
             ref.message().discardIfUnused();
         }
+        discardUnused(st.sends());
         returnRefs(st.acked(), true);
     }
 
@@ -1038,35 +1045,74 @@ public final class Broker {
      * it is confirmed and dropped (false), under BLOCK it is staged and the sending connection is
      * told to hold its further sends to the address ({@code ADDRESS_FLOW}) until consumers make
      * room, so a transacted producer overshoots the limit by at most the sends it had in flight.
+     * Under BLOCK a send is refused as under FAIL when the transaction's own uncommitted sends
+     * ({@code staged}) fill the limit: no consumer can make room for them before the commit, so
+     * holding the producer would only make it wait for its timeout.
+     *
+     * <p>A staged send counts against its address (and {@code global.max.size}) until its
+     * transaction ends, as a routed message does; whoever ends the transaction gives the bytes
+     * back ({@link #discardUnused}, or {@link #applyCommitted} through the references it adds).
      * A staged send is not held here: the COMMIT behind it on the connection must find it staged.
      */
-    public boolean admitStaged(BrokerConnection conn, StoredMessage m) throws BrokerException {
+    public boolean admitStaged(BrokerConnection conn, List<StoredMessage> staged, StoredMessage m) throws BrokerException {
         WireDestination d = m.wire().destination();
         if (d == null) {
             return true;
         }
         AddressSettings s = settings.addressSettings().resolve(d.name());
         Full f = full(d, s);
-        if (f == null) {
-            return true;
-        }
-        switch (s.fullPolicy()) {
-            case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, f.what()
-                    + "; the message was not sent and the transaction cannot commit." + f.advice());
-            case DROP -> {
-                droppedWhileFull++;
-                LOG.debug("Dropping message {} of a transaction: {}", m.wire().messageId(), f.what());
-                return false;
-            }
-            default -> {
-                AddressUsage u = f.usage();
-                waiting.add(u);
-                if (u.blockedConnections().add(conn)) {
-                    conn.addressFlow(d, true);
+        if (f != null) {
+            switch (s.fullPolicy()) {
+                case FAIL -> throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, f.what()
+                        + "; the message was not sent and the transaction cannot commit." + f.advice());
+                case DROP -> {
+                    droppedWhileFull++;
+                    LOG.debug("Dropping message {} of a transaction: {}", m.wire().messageId(), f.what());
+                    return false;
                 }
-                return true;
+                default -> {
+                    String own = filledByOwnSends(d, s, staged);
+                    if (own != null) {
+                        throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, own);
+                    }
+                    AddressUsage u = f.usage();
+                    waiting.add(u);
+                    if (u.blockedConnections().add(conn)) {
+                        conn.addressFlow(d, true);
+                    }
+                }
             }
         }
+        m.stageIn(usage(d));
+        return true;
+    }
+
+    /**
+     * Why the uncommitted sends in {@code staged} alone fill {@code d}'s {@code max-size-bytes} or
+     * the broker's {@code global.max.size}, or null when they do not.
+     */
+    private String filledByOwnSends(WireDestination d, AddressSettings s, List<StoredMessage> staged) {
+        long toAddress = 0;
+        long toAll = 0;
+        for (StoredMessage m : staged) {
+            toAll += m.stagedBytes();
+            if (d.equals(m.wire().destination())) {
+                toAddress += m.stagedBytes();
+            }
+        }
+        long limit = s.memoryLimit();
+        long global = settings.globalMaxSize();
+        String what;
+        if (limit >= 0 && toAddress >= limit) {
+            what = "address " + WharfProperties.describe(d) + " (" + toAddress + " bytes, max-size-bytes " + limit + ")";
+        } else if (global >= 0 && toAll >= global) {
+            what = "the broker (" + toAll + " bytes, global.max.size " + global + ")";
+        } else {
+            return null;
+        }
+        return "the uncommitted sends of this transaction alone fill " + what
+                + ", and no consumer can make room for them before the commit; the message was not sent and the"
+                + " transaction cannot commit. Commit in smaller transactions, or raise the limit";
     }
 
     /**

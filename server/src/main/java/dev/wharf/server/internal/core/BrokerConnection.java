@@ -334,7 +334,7 @@ public final class BrokerConnection implements DeliveryTarget {
         for (Long id : s.browserIds()) {
             browsers.remove(id);
         }
-        Broker.discardUnused(s.staged());
+        broker.discardUnused(s.staged());
         s.staged().clear();
         // An XA association the session still has (active or suspended) fails: its branch is rollback-only.
         broker.xa().sessionClosed(s);
@@ -371,7 +371,7 @@ public final class BrokerConnection implements DeliveryTarget {
         StoredMessage m = new StoredMessage(f.message(), connectionId, clientId);
         if (s.isTransacted()) {
             broker.validateStaged(m);
-            if (broker.admitStaged(this, m)) {
+            if (broker.admitStaged(this, s.staged(), m)) {
                 s.staged().add(m);
             }
             ok(corr);
@@ -416,7 +416,7 @@ public final class BrokerConnection implements DeliveryTarget {
             ServerSession s = session(f.sessionId());
             if (s.isTransacted()) {
                 broker.validateStaged(m);
-                if (broker.admitStaged(this, m)) {
+                if (broker.admitStaged(this, s.staged(), m)) {
                     s.staged().add(m);
                 } else {
                     m.discardIfUnused();
@@ -688,7 +688,7 @@ public final class BrokerConnection implements DeliveryTarget {
 
     private void onRollback(long corr, RollbackFrame f) throws BrokerException {
         ServerSession s = session(f.sessionId());
-        Broker.discardUnused(s.staged());
+        broker.discardUnused(s.staged());
         s.staged().clear();
         giveBack(corr, s, f.consumedIds(), f.releasedIds());
     }
@@ -873,7 +873,7 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         browsers.clear();
         for (ServerSession s : sessions.values()) {
-            Broker.discardUnused(s.staged());
+            broker.discardUnused(s.staged());
             s.staged().clear();
         }
         sessions.clear();

@@ -17,6 +17,10 @@ import java.util.Objects;
  * A message no queue ever took ({@link #discardIfUnused()}) gives its body back at once. The last
  * holder of a body deletes the file.
  *
+ * <p>A send staged in a transaction counts against its address from the moment it is staged
+ * ({@link #stageIn}) until the transaction ends ({@link #unstage}): committed, it is counted
+ * again by the references it got ({@link #countIn}); rolled back or abandoned, its bytes go back.
+ *
  * <p>Not thread-safe; confined to the broker thread.
  */
 public final class StoredMessage {
@@ -32,6 +36,9 @@ public final class StoredMessage {
     private int journaledRefs;
     private int liveRefs;
     private AddressUsage countedIn;
+    /** The address whose usage counts this staged (uncommitted) send, or null; see {@link #stageIn}. */
+    private AddressUsage stagedIn;
+    private long stagedBytes;
     /** The body of a large message, or null; held while {@link #largeHeld}. */
     private final dev.wharf.server.internal.store.LargeBody large;
     private boolean largeHeld;
@@ -171,6 +178,29 @@ public final class StoredMessage {
         countedIn = usage;
         countedBytes = wire.estimatedSize();
         usage.add(countedBytes);
+    }
+
+    /** Counts a send staged in a transaction against {@code usage} until {@link #unstage}. */
+    void stageIn(AddressUsage usage) {
+        unstage();
+        stagedIn = usage;
+        stagedBytes = wire.estimatedSize();
+        usage.add(stagedBytes);
+    }
+
+    /** Its transaction ended: gives the staged bytes back; returns the usage given back to, or null. Idempotent. */
+    AddressUsage unstage() {
+        AddressUsage u = stagedIn;
+        if (u != null) {
+            stagedIn = null;
+            u.add(-stagedBytes);
+        }
+        return u;
+    }
+
+    /** The bytes it counts as a staged send, or 0. */
+    long stagedBytes() {
+        return stagedIn == null ? 0 : stagedBytes;
     }
 
     /** One reference was acknowledged, dropped or moved; returns the usage to give bytes back to, or null. */

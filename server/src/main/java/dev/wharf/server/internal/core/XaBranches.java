@@ -339,10 +339,8 @@ final class XaBranches {
         }
         branches.remove(xid);
         Broker.StagedTransaction st = b.staged;
-        return store.commitPrepared(st.tx().id()).thenRunAsync(() -> {
-            broker.applyCommitted(st);
-            Broker.discardUnused(b.sends);
-        }, brokerThread);
+        return givesBackOnFailure(store.commitPrepared(st.tx().id()).thenRunAsync(() -> broker.applyCommitted(st), brokerThread),
+                st, brokerThread);
     }
 
     /**
@@ -365,7 +363,22 @@ final class XaBranches {
             return CompletableFuture.completedFuture(null);
         }
         Broker.StagedTransaction st = b.staged;
-        return store.rollbackPrepared(st.tx().id()).thenRunAsync(() -> broker.applyRolledBack(st), brokerThread);
+        return givesBackOnFailure(store.rollbackPrepared(st.tx().id()).thenRunAsync(() -> broker.applyRolledBack(st),
+                brokerThread), st, brokerThread);
+    }
+
+    /**
+     * A prepared branch that the journal failed to end is gone from memory all the same: its
+     * sends' staged bytes go back (a restart finds it in the journal, still prepared).
+     */
+    private CompletableFuture<Void> givesBackOnFailure(CompletableFuture<Void> done, Broker.StagedTransaction st,
+                                                      Executor brokerThread) {
+        done.whenComplete((v, e) -> {
+            if (e != null) {
+                brokerThread.execute(() -> broker.discardUnused(st.sends()));
+            }
+        });
+        return done;
     }
 
     /** The prepared branches, for the transaction manager's recovery. */
@@ -400,7 +413,7 @@ final class XaBranches {
                         e.getValue().connection.connectionId());
                 s.xid(null);
                 s.abandonedXid(b.xid);
-                Broker.discardUnused(s.takeStaged());
+                broker.discardUnused(s.takeStaged());
             }
         }
         b.associations.clear();
@@ -460,7 +473,7 @@ final class XaBranches {
 
     /** Work that does not go into a branch: sends discarded, consumed messages returned redelivered. */
     private void giveBack(List<StoredMessage> sends, List<MessageRef> consumed) {
-        Broker.discardUnused(sends);
+        broker.discardUnused(sends);
         broker.returnRefs(consumed, true);
     }
 

@@ -132,6 +132,34 @@ class BrokerTest {
     }
 
     @Test
+    void transactedSendsCountAgainstTheirAddressUntilTheTransactionEndsWhicheverWayItEnds() {
+        TestClient tx = h.client(null);
+        tx.session(1, 0);
+        tx.ok(new SendFrame(1, 1, Messages.text(Q, "tx-1", 4, true)));
+        long one = h.broker.totalBytes();
+        assertTrue(one > 0, "a staged send is not counted");
+        assertEquals(one, h.broker.addressBytes(Q));
+        tx.ok(new RollbackFrame(1, new long[0], new long[0]));
+        assertEquals(0, h.broker.totalBytes(), "rollback");
+
+        tx.ok(new SendFrame(1, 1, Messages.text(Q, "tx-2", 4, true)));
+        tx.ok(new SendFrame(1, 1, Messages.text(T, "tx-3", 4, true)));
+        assertEquals(2 * one, h.broker.totalBytes());
+        tx.ok(new CommitFrame(1, new long[0]));
+        assertEquals(one, h.broker.totalBytes(), "committed: counted once by the queue; the topic has no subscriber");
+        assertEquals(1, h.broker.findQueue("q").size());
+
+        tx.ok(new SendFrame(1, 1, Messages.text(Q, "tx-4", 4, false)));
+        tx.ok(new CloseSessionFrame(1));
+        assertEquals(one, h.broker.totalBytes(), "the session closed");
+
+        tx.session(2, 0);
+        tx.ok(new SendFrame(2, 1, Messages.text(Q, "tx-5", 4, true)));
+        tx.connection.transportClosed();
+        assertEquals(one, h.broker.totalBytes(), "the connection closed");
+    }
+
+    @Test
     void rollbackReturnsConsumedMessagesInOrderWithRaisedCountAndReleasedOnesUnchanged() {
         TestClient p = h.client(null);
         p.session(1, 1);

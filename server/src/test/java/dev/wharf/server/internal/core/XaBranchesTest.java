@@ -4,6 +4,7 @@ import static dev.wharf.server.internal.core.TestClient.ids;
 import static dev.wharf.server.internal.core.TestClient.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.WireDestination;
@@ -352,5 +353,57 @@ class XaBranchesTest {
         assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.COMMIT, 0, XaBranches.TMONEPHASE));
         assertEquals(List.of("sent"), texts(drain(OUT)));
         assertEquals(0, left("in.a"));
+    }
+
+    @Test
+    void aBranchsSendsCountAgainstTheirAddressUntilTheBranchEndsWhicheverWayItEnds() {
+        TestClient c = h.client(null);
+        c.session(1, ServerSession.SESSION_TRANSACTED);
+        int tmSuccess = XaBranches.TMSUCCESS;
+
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-1", 4, true));
+        long one = h.broker.totalBytes();
+        assertTrue(one > 0, "a staged send is not counted");
+        end(c, 1, tmSuccess);
+        assertEquals(one, h.broker.totalBytes(), "an ended branch holds its sends");
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.ROLLBACK, 0, 0));
+        assertEquals(0, h.broker.totalBytes(), "rollback before prepare");
+
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-2", 4, true));
+        end(c, 1, tmSuccess);
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.PREPARE, 0, 0));
+        assertEquals(one, h.broker.totalBytes(), "a prepared branch holds its sends");
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.ROLLBACK, 0, 0));
+        assertEquals(0, h.broker.totalBytes(), "rollback after prepare");
+
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-3", 4, true));
+        end(c, 1, XaBranches.TMFAIL);
+        assertEquals(0, h.broker.totalBytes(), "TMFAIL");
+        assertEquals(XaBranches.XA_RBROLLBACK, xa(c, XaFrame.Op.PREPARE, 0, 0));
+
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-4", 4, true));
+        c.send(1, Messages.text(WireDestination.topic("nobody.listens"), "xa-send-5", 4, true));
+        end(c, 1, tmSuccess);
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.PREPARE, 0, 0));
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.COMMIT, 0, 0));
+        assertEquals(one, h.broker.totalBytes(), "counted once, by the queue that took it");
+
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-6", 4, true));
+        end(c, 1, tmSuccess);
+        assertEquals(XaBranches.XA_OK, xa(c, XaFrame.Op.COMMIT, 0, XaBranches.TMONEPHASE));
+        assertEquals(2 * one, h.broker.totalBytes(), "one-phase commit");
+        assertEquals(List.of("xa-send-4", "xa-send-6"), texts(drain(OUT)));
+
+        long before = h.broker.totalBytes();
+        start(c, 1, XaBranches.TMNOFLAGS);
+        c.send(1, Messages.text(OUT, "xa-send-7", 4, true));
+        assertEquals(before + one, h.broker.totalBytes());
+        c.connection.transportClosed();
+        assertEquals(before, h.broker.totalBytes(), "the connection closed with the branch active");
     }
 }
