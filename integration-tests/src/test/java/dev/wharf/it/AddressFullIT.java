@@ -36,7 +36,9 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
                 .addressSettings("fail.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
                         .withFullPolicy(AddressSettings.FullPolicy.FAIL))
                 .addressSettings("drop.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
-                        .withFullPolicy(AddressSettings.FullPolicy.DROP));
+                        .withFullPolicy(AddressSettings.FullPolicy.DROP))
+                .addressSettings("page.#", AddressSettings.UNSET.withMaxSizeBytes(LIMIT)
+                        .withFullPolicy(AddressSettings.FullPolicy.PAGE));
     }
 
     private static BytesMessage message(Session s, int i) throws Exception {
@@ -299,5 +301,38 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
         for (int i = 0; i < LIMIT / (2 * BODY); i++) {
             assertEquals(100 + i, ((BytesMessage) c.receive(5000)).getIntProperty("seq"), "a smaller transaction commits");
         }
+    }
+
+    @Test
+    void transactedSendsPastAPageAddressLimitArePagedAndTheirPagesGoWithTheTransaction() throws Exception {
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        Queue q = tx.createQueue("page.batch");
+        MessageProducer p = tx.createProducer(q);
+        int total = 3 * LIMIT / BODY;
+        for (int i = 0; i < total; i++) {
+            p.send(message(tx, i));
+        }
+        // A round trip on the connection, so that every send above has been staged.
+        connection.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
+        long paged = broker.pagingStats().bodies();
+        assertTrue(paged >= total - LIMIT / BODY - 1, "only " + paged + " of " + total + " uncommitted sends were paged");
+        tx.rollback();
+        assertEquals(0, broker.pagingStats().bodies(), "the rolled-back sends kept their pages");
+        assertEquals(0, broker.messageBytes(), "the rolled-back sends still count");
+
+        for (int i = 0; i < total; i++) {
+            p.send(message(tx, i));
+        }
+        tx.commit();
+        MessageConsumer c = connection.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+        byte[] body = new byte[BODY + 1];
+        for (int i = 0; i < total; i++) {
+            BytesMessage m = (BytesMessage) c.receive(5000);
+            assertNotNull(m, "message " + i + " did not arrive");
+            assertEquals(i, m.getIntProperty("seq"), "order");
+            assertEquals(BODY, m.readBytes(body), "body of message " + i);
+        }
+        assertNull(c.receive(300));
+        assertEquals(0, broker.pagingStats().bodies(), "consumed messages kept their pages");
     }
 }

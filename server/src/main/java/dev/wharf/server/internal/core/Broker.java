@@ -1083,6 +1083,8 @@ public final class Broker {
                 }
             }
         }
+        // Under PAGE, a send staged while the address is full waits for its commit on disk.
+        pageIfFull(m);
         m.stageIn(usage(d));
         return true;
     }
@@ -1117,8 +1119,9 @@ public final class Broker {
 
     /**
      * Under the PAGE policy, a message for an address at or over its {@code max-size-bytes} keeps
-     * only its headers in memory; its body goes to a page file until it is delivered. (A journaled
-     * message is already encoded and journaled by now.)
+     * only its headers in memory; its body goes to a page file until it is delivered. (A
+     * non-transacted message is journaled by now; a staged send is journaled at its commit, its
+     * body read back from the page file.)
      */
     private void pageIfFull(StoredMessage m) {
         WireDestination d = m.wire().destination();

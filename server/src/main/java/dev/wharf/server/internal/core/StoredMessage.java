@@ -75,13 +75,21 @@ public final class StoredMessage {
     }
 
     /**
-     * Releases the body of a large message that no queue holds a reference to (a send dropped,
-     * refused, not routed anywhere, or a transaction rolled back). Idempotent; a no-op for other
-     * messages and for messages some queue still references.
+     * Releases the body of a large message, or the page of a paged one, that no queue holds a
+     * reference to (a send dropped, refused, not routed anywhere, or a transaction rolled back).
+     * Idempotent; a no-op for other messages and for messages some queue still references.
      */
     public void discardIfUnused() {
-        if (largeHeld && !everCounted) {
+        if (everCounted) {
+            return;
+        }
+        if (largeHeld) {
             releaseLarge();
+        }
+        if (page != null) {
+            // A staged send paged out while its transaction was open.
+            pages.release(page);
+            page = null;
         }
     }
 

@@ -200,10 +200,20 @@ public final class JournalStore implements AutoCloseable {
         return m.isLarge() ? StoreRecords.LARGE_MESSAGE : StoreRecords.MESSAGE;
     }
 
-    /** Encodes the message for the journal, checking it fits in one record. */
+    /** A staged send paged out before its commit, whole again. */
+    private static WireMessage readBack(StoredMessage m) throws BrokerException {
+        try {
+            return m.fullWire();
+        } catch (java.io.UncheckedIOException e) {
+            throw new BrokerException(ErrorCode.INTERNAL_ERROR, "cannot read back the paged body of message "
+                    + m.wire().messageId() + " to store it: " + e.getCause().getMessage() + "; check the paging directory");
+        }
+    }
+
+    /** Encodes the message for the journal (a paged one with its body read back), checking it fits in one record. */
     public byte[] encode(StoredMessage m) throws BrokerException {
         byte[] bytes = m.isLarge() ? StoreRecords.encodeLargeMessage(m.large().fileId(), m.large().length(), m.wire())
-                : StoreRecords.encodeMessage(m.wire());
+                : StoreRecords.encodeMessage(m.isPaged() ? readBack(m) : m.wire());
         if (bytes.length > maxPayload) {
             throw new BrokerException(ErrorCode.MESSAGE_TOO_LARGE, "a persistent message of " + bytes.length
                     + " bytes exceeds the store's record limit of " + maxPayload + " bytes; send a smaller message");
