@@ -35,6 +35,14 @@ class PagingIT {
     @TempDir
     Path dir;
 
+    /** A config file paging the addresses {@code prefix.#} past {@link #LIMIT}. */
+    private Path pageConfig(String file, String prefix) throws Exception {
+        Path config = dir.resolve(file);
+        Files.write(config, List.of("address." + prefix + ".#.max-size-bytes = " + LIMIT,
+                "address." + prefix + ".#.address-full-policy = PAGE"));
+        return config;
+    }
+
     private static long pageBytes(Path paging) throws Exception {
         if (!Files.isDirectory(paging)) {
             return 0;
@@ -52,9 +60,7 @@ class PagingIT {
 
     @Test
     void backlogOfFortyTimesTheLimitAndTwiceTheHeapIsPagedAndDrainedOnceInOrder() throws Exception {
-        Path config = dir.resolve("wharf.properties");
-        Files.write(config, List.of("address.backlog.#.max-size-bytes = " + LIMIT,
-                "address.backlog.#.address-full-policy = PAGE"));
+        Path config = pageConfig("wharf.properties", "backlog");
         Path data = dir.resolve("data");
         int port = ChildBroker.freePort();
         try (ChildBroker broker = ChildBroker.start(data, port, HEAP, "--config", config.toString());
@@ -105,9 +111,7 @@ class PagingIT {
      */
     @Test
     void transactionBiggerThanTheHeapIsPagedAsItIsSentAndCommitsWhole() throws Exception {
-        Path config = dir.resolve("tx.properties");
-        Files.write(config, List.of("address.bulk.#.max-size-bytes = " + LIMIT,
-                "address.bulk.#.address-full-policy = PAGE"));
+        Path config = pageConfig("tx.properties", "bulk");
         Path data = dir.resolve("tx-data");
         int messages = 8_000;
         try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
@@ -123,24 +127,52 @@ class PagingIT {
             assertTrue(!broker.output().contains("OutOfMemoryError"), "the broker ran out of memory:\n" + broker.output());
             broker.kill();
         }
-        // What the commit confirmed is in the journal, bodies included. (Recovery holds the
-        // whole backlog in memory, so the second broker gets a bigger heap.)
-        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), "512m", "--config", config.toString());
+        // What the commit confirmed is in the journal, bodies included, and a broker with the
+        // same heap recovers it (paging what does not fit).
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
              Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("bulk.orders"));
-            byte[] read = new byte[BODY];
-            for (int i = 0; i < messages; i++) {
-                BytesMessage m = (BytesMessage) consumer.receive(10_000);
-                assertNotNull(m, "message " + i + " of the committed transaction did not arrive");
-                assertEquals(i, m.getIntProperty("seq"), "order");
-                assertEquals(BODY, m.readBytes(read), "body of message " + i);
-                assertEquals((byte) i, read[0], "body of message " + i);
-                assertEquals((byte) (i >> 8), read[BODY - 1], "body of message " + i);
-            }
-            assertNull(consumer.receive(500), "a message came twice");
+            receiveBulkInOrder(c, "bulk.orders", messages);
+            assertTrue(broker.output().contains("paged)") && !broker.output().contains("0 paged)"),
+                    "recovery paged nothing:\n" + broker.output());
         }
+    }
+
+    /** A backlog of two and a half heaps, paged while the broker ran, is recovered in the same heap after a kill. */
+    @Test
+    void backlogBiggerThanTheHeapIsRecoveredInTheSameHeapAfterAKill() throws Exception {
+        Path config = pageConfig("kill.properties", "backlog");
+        Path data = dir.resolve("kill-data");
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
+             Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("backlog.kept"));
+            for (int i = 0; i < MESSAGES; i++) {
+                p.send(bulkMessage(s, i));
+            }
+            broker.kill();
+        }
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
+             Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
+            receiveBulkInOrder(c, "backlog.kept", MESSAGES);
+            assertTrue(!broker.output().contains("OutOfMemoryError"), "the broker ran out of memory:\n" + broker.output());
+        }
+    }
+
+    /** Receives {@link #bulkMessage}s 0 to {@code count - 1} from {@code queue}, in order and whole, and nothing more. */
+    private static void receiveBulkInOrder(Connection c, String queue, int count) throws Exception {
+        c.start();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+        byte[] read = new byte[BODY];
+        for (int i = 0; i < count; i++) {
+            BytesMessage m = (BytesMessage) consumer.receive(10_000);
+            assertNotNull(m, "message " + i + " of " + queue + " did not arrive");
+            assertEquals(i, m.getIntProperty("seq"), "order");
+            assertEquals(BODY, m.readBytes(read), "body of message " + i);
+            assertEquals((byte) i, read[0], "body of message " + i);
+            assertEquals((byte) (i >> 8), read[BODY - 1], "body of message " + i);
+        }
+        assertNull(consumer.receive(500), "a message came twice");
     }
 
     private static BytesMessage bulkMessage(Session s, int i) throws Exception {

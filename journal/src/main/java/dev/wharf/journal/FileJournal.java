@@ -155,7 +155,7 @@ public final class FileJournal implements Journal {
                 segments.put(s.id(), s);
             }
             List<Long> dropped = state.dropUnpreparedTransactions();
-            RecoveredJournal recovered = toRecovered(state, r.truncatedBytes());
+            RecoveredJournal recovered = toRecovered(r);
             state.releasePayloads();
             current = r.segments().isEmpty() ? null : r.segments().get(r.segments().size() - 1);
             if (current == null || current.compacted() || current.remaining() < RecordFormat.RECORD_HEADER_LENGTH) {
@@ -195,11 +195,35 @@ public final class FileJournal implements Journal {
         }
     }
 
-    private static RecoveredJournal toRecovered(JournalState state, long truncated) {
-        List<RecordInfo> live = new ArrayList<>(state.live().size());
-        for (LiveRecord r : state.live().values()) {
-            live.add(new RecordInfo(r.id(), r.type(), r.payload()));
+    /**
+     * What recovery found, for the caller. The live records' payloads are read from the files
+     * only as the caller reaches each one, so a caller that goes through them one at a time
+     * never holds them all: a backlog bigger than the heap can be recovered and paged.
+     */
+    private static RecoveredJournal toRecovered(Recovery.Result r) {
+        JournalState state = r.state();
+        int n = state.live().size();
+        long[] ids = new long[n];
+        byte[] types = new byte[n];
+        Loc[] locs = new Loc[n];
+        int i = 0;
+        for (LiveRecord rec : state.live().values()) {
+            ids[i] = rec.id();
+            types[i] = rec.type();
+            locs[i] = rec.latest();
+            i++;
         }
+        List<RecordInfo> live = new java.util.AbstractList<>() {
+            @Override
+            public RecordInfo get(int index) {
+                return new RecordInfo(ids[index], types[index], r.payloadAt(locs[index]));
+            }
+
+            @Override
+            public int size() {
+                return n;
+            }
+        };
         List<PreparedTransaction> prepared = new ArrayList<>();
         for (TxState tx : state.txs().values()) {
             List<RecordInfo> recs = new ArrayList<>();
@@ -208,12 +232,13 @@ public final class FileJournal implements Journal {
                 if (op.kind() == RecordFormat.DELETE_TX) {
                     deleted.add(op.id());
                 } else {
-                    recs.add(new RecordInfo(op.id(), op.type(), op.payload()));
+                    recs.add(new RecordInfo(op.id(), op.type(), r.payloadAt(op.loc())));
                 }
             }
             prepared.add(new PreparedTransaction(tx.txId(), tx.prepareData(), List.copyOf(recs), List.copyOf(deleted)));
         }
-        return new RecoveredJournal(List.copyOf(live), List.copyOf(prepared), state.highestId(), truncated);
+        return new RecoveredJournal(java.util.Collections.unmodifiableList(live), List.copyOf(prepared), state.highestId(),
+                r.truncatedBytes());
     }
 
     // ---------------------------------------------------------------- public operations

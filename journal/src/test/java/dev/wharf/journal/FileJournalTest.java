@@ -151,6 +151,44 @@ class FileJournalTest {
         }
     }
 
+    /**
+     * Recovery hands out payloads as the caller reaches them (so a backlog bigger than the heap
+     * is never held at once); they must read the same after the journal has deleted, compacted
+     * and dropped the files they came from.
+     */
+    @Test
+    void recoveredPayloadsReadTheSameAfterTheJournalDroppedTheirFiles() throws Exception {
+        Map<Long, ByteBuffer> expected = new LinkedHashMap<>();
+        try (FileJournal j = FileJournal.builder(dir).segmentSize(SEGMENT).compaction(false).build()) {
+            j.open();
+            for (long id = 1; id <= 200; id++) {
+                join(j.add(id, (byte) 0, payload(id, 300), false));
+                expected.put(id, payload(id, 300));
+            }
+            join(j.update(7, (byte) 1, payload(1007, 50), true));
+            expected.put(7L, payload(1007, 50));
+        }
+        try (FileJournal j = FileJournal.builder(dir).segmentSize(SEGMENT).minFiles(1).compactLiveRatio(0.9).build()) {
+            RecoveredJournal r = j.open();
+            List<String> before = segmentNames(dir);
+            for (long id = 1; id <= 200; id++) {
+                join(j.delete(id, id == 200));
+            }
+            for (long id = 201; id <= 400; id++) {
+                join(j.add(id, (byte) 0, payload(id, 300), id == 400));
+            }
+            await(() -> {
+                try {
+                    // All but the one the writer went on with.
+                    return segmentNames(dir).stream().filter(before::contains).count() <= 1;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "the recovered files to be dropped");
+            assertSameRecords(expected, r);
+        }
+    }
+
     @Test
     void preparedTransactionAndHighestIdSurviveCompaction() throws Exception {
         try (FileJournal j = FileJournal.builder(dir).segmentSize(SEGMENT).minFiles(2).compactLiveRatio(0.5).build()) {

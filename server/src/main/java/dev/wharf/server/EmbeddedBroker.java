@@ -106,6 +106,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             store = openStore(backup ? BACKUP_LOCK_WAIT : java.time.Duration.ZERO);
             // Large message bodies live beside the journal; the store's lock covers them too.
             store.largeMessages(new LargeMessageStore(config.dataDirectory().resolve("large")));
+            pageRecovery(store);
             try {
                 opened = store.open();
             } catch (dev.wharf.journal.JournalLockedException e) {
@@ -119,6 +120,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         + " the backup to hand it over", config.brokerName());
                 store = openStore(BACKUP_LOCK_WAIT);
                 store.largeMessages(new LargeMessageStore(config.dataDirectory().resolve("large")));
+                pageRecovery(store);
                 opened = store.open();
             }
             JournalStore.Recovered recovered = opened;
@@ -132,7 +134,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             acceptor = new Acceptor();
             thread = new BrokerThread(acceptor.brokerLoop());
-            pages = new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE);
+            pages = recovered.pages();
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
                     config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings()),
                     config.globalMaxSize()), store, pages,
@@ -229,6 +231,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The JMX name of this broker's {@link BrokerStatusMXBean}, or null when it is not serving. */
     public javax.management.ObjectName statusName() {
         return mbeanName;
+    }
+
+    /**
+     * Recovery pages the bodies of the messages it finds past {@code global.max.size} (a quarter
+     * of the heap when that is unlimited), so a backlog that was paged while the broker ran can
+     * be recovered in the same heap. The page store is made once the store is locked.
+     */
+    private void pageRecovery(dev.wharf.server.internal.store.JournalStore s) {
+        long budget = config.globalMaxSize() >= 0 ? config.globalMaxSize() : Runtime.getRuntime().maxMemory() / 4;
+        s.pageRecoveredBodies(() -> new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE), budget);
     }
 
     private dev.wharf.server.internal.store.JournalStore openStore(java.time.Duration lockWait) {

@@ -20,8 +20,18 @@ import org.slf4j.LoggerFactory;
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-    /** What recovery produced. */
-    public record Result(JournalState state, List<Segment> segments, long truncatedBytes) {
+    /**
+     * What recovery produced. The index's records carry no payload: it is read from
+     * {@code mapped} (each file's read-only mapping, by segment id) at the record's location, so
+     * that recovery never holds every payload at once.
+     */
+    public record Result(JournalState state, List<Segment> segments, long truncatedBytes,
+                         java.util.Map<Long, ByteBuffer> mapped) {
+
+        /** The payload of the record at {@code loc}, copied out of its file's mapping. */
+        public byte[] payloadAt(Loc loc) {
+            return RecordFormat.payload(mapped.get(loc.fileId()), (int) loc.offset());
+        }
     }
 
     private final SegmentFiles files;
@@ -73,6 +83,7 @@ public final class Recovery {
         JournalState state = new JournalState();
         state.seenId(highestFromHeaders);
         List<Segment> segments = new ArrayList<>();
+        java.util.Map<Long, ByteBuffer> mapped = new java.util.HashMap<>();
         long truncated = 0;
         try {
             for (int i = 0; i < ids.size(); i++) {
@@ -81,13 +92,13 @@ public final class Recovery {
                 Segment seg = files.open(id, 0, compactedFlags.get(i));
                 segments.add(seg);
                 state.addFile(id);
-                truncated += scan(seg, state, last);
+                truncated += scan(seg, state, last, mapped);
             }
         } catch (IOException | RuntimeException e) {
             segments.forEach(Segment::close);
             throw e;
         }
-        return new Result(state, segments, truncated);
+        return new Result(state, segments, truncated, mapped);
     }
 
     private ByteBuffer readHeader(long id) throws IOException {
@@ -127,12 +138,14 @@ public final class Recovery {
      * Replays one file into {@code state} and sets its write position to the end of its valid
      * records. Returns the bytes cut from a torn tail (last file only).
      */
-    private long scan(Segment seg, JournalState state, boolean last) throws IOException {
+    private long scan(Segment seg, JournalState state, boolean last, java.util.Map<Long, ByteBuffer> mapped)
+            throws IOException {
         long size = seg.size();
         if (size > Integer.MAX_VALUE) {
             throw new JournalCorruptedException("journal file " + seg.path() + " is " + size + " bytes, more than 2 GiB");
         }
         ByteBuffer buf = seg.channel().map(FileChannel.MapMode.READ_ONLY, 0, size);
+        mapped.put(seg.id(), buf);
         int limit = (int) size;
         int pos = RecordFormat.HEADER_LENGTH;
         String damage = null;
@@ -194,10 +207,10 @@ public final class Recovery {
         byte type = buf.get(pos + RecordFormat.USER_TYPE_OFFSET);
         state.recordWritten(loc);
         switch (kind) {
-            case RecordFormat.ADD -> state.add(id, type, loc, RecordFormat.payload(buf, pos));
-            case RecordFormat.UPDATE -> state.update(id, type, loc, RecordFormat.payload(buf, pos));
+            case RecordFormat.ADD -> state.add(id, type, loc, null);
+            case RecordFormat.UPDATE -> state.update(id, type, loc, null);
             case RecordFormat.DELETE -> state.delete(id);
-            case RecordFormat.ADD_TX, RecordFormat.UPDATE_TX -> state.stage(txId, kind, id, type, loc, RecordFormat.payload(buf, pos));
+            case RecordFormat.ADD_TX, RecordFormat.UPDATE_TX -> state.stage(txId, kind, id, type, loc, null);
             case RecordFormat.DELETE_TX -> state.stage(txId, kind, id, type, loc, null);
             case RecordFormat.PREPARE -> state.prepare(txId, loc, RecordFormat.payload(buf, pos));
             case RecordFormat.COMMIT -> state.commit(txId);

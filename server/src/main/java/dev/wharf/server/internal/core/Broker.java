@@ -163,6 +163,10 @@ public final class Broker {
         Map<Long, StoredMessage> messages = new HashMap<>();
         for (Map.Entry<Long, WireMessage> e : r.messages().entrySet()) {
             StoredMessage m = new StoredMessage(e.getValue(), null, null, r.largeBodies().get(e.getKey()));
+            dev.wharf.server.internal.store.PageStore.Location page = r.pagedBodies().get(e.getKey());
+            if (page != null) {
+                m.pagedAt(r.pages(), page);
+            }
             m.journalId(e.getKey());
             messages.put(e.getKey(), m);
         }

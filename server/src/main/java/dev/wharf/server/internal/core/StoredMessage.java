@@ -141,6 +141,12 @@ public final class StoredMessage {
         }
     }
 
+    /** A recovered message whose body recovery paged: {@link #wire} has an empty body, the page has it. */
+    void pagedAt(dev.wharf.server.internal.store.PageStore store, dev.wharf.server.internal.store.PageStore.Location at) {
+        page = at;
+        pages = store;
+    }
+
     /** The id of the connection that sent it (null for a recovered message). */
     public String senderConnectionId() {
         return senderConnectionId;

@@ -51,6 +51,9 @@ public final class JournalStore implements AutoCloseable {
     private final Journal journal;
     private final int maxPayload;
     private LargeMessageStore largeMessages;
+    private java.util.function.Supplier<PageStore> pagesOnceOpen;
+    private long recoveryBudget = Long.MAX_VALUE;
+    private static final byte[] NO_BODY = new byte[0];
     /** Runs tasks on the broker thread; set by the broker (journal completions hop back through it). */
     private java.util.concurrent.Executor brokerThread = Runnable::run;
     private long lastId;
@@ -64,6 +67,17 @@ public final class JournalStore implements AutoCloseable {
     /** Where large message bodies are kept; set before {@link #open()}. Null: large messages are refused. */
     public void largeMessages(LargeMessageStore store) {
         this.largeMessages = store;
+    }
+
+    /**
+     * Where recovery pages message bodies once the recovered messages hold more than
+     * {@code budgetBytes}; set before {@link #open()}. The page store is made only once the
+     * journal is open (and locked: it clears its directory, which a backup must not do to the live
+     * broker's pages) and is handed back in {@link Recovered#pages()}.
+     */
+    public void pageRecoveredBodies(java.util.function.Supplier<PageStore> pagesOnceOpen, long budgetBytes) {
+        this.pagesOnceOpen = pagesOnceOpen;
+        this.recoveryBudget = budgetBytes;
     }
 
     /** The broker thread, for completions that touch broker state. */
@@ -80,16 +94,23 @@ public final class JournalStore implements AutoCloseable {
      * What recovery found, decoded. Records that do not decode are logged and skipped.
      * {@code largeBodies} maps the record id of each large message (live or in a prepared
      * transaction) to its body; one body shared by several records is held once per record.
+     * {@code pagedBodies} maps the record id of each message whose body recovery paged (its
+     * entry in {@code messages} has an empty body) to its page in {@code pages}; {@code pages} is
+     * null unless {@link #pageRecoveredBodies} was called.
      */
     public record Recovered(List<QueueRecord> queues, Map<Long, WireMessage> messages,
                             List<StoreRecords.RefRecord> refs, List<PreparedTransaction> prepared,
-                            List<StoreRecords.DuplicateIdRecord> duplicateIds, Map<Long, LargeBody> largeBodies) {
+                            List<StoreRecords.DuplicateIdRecord> duplicateIds, Map<Long, LargeBody> largeBodies,
+                            PageStore pages, Map<Long, PageStore.Location> pagedBodies) {
     }
 
     /** Opens the journal (blocks: takes the lock and reads the store) and decodes its records. */
     public Recovered open() {
         RecoveredJournal r = journal.open();
         lastId = r.highestId();
+        PageStore pages = pagesOnceOpen == null ? null : pagesOnceOpen.get();
+        Map<Long, PageStore.Location> paged = new java.util.HashMap<>();
+        long held = 0;
         List<QueueRecord> queues = new ArrayList<>();
         Map<Long, WireMessage> messages = new LinkedHashMap<>();
         List<StoreRecords.RefRecord> refs = new ArrayList<>();
@@ -99,7 +120,17 @@ public final class JournalStore implements AutoCloseable {
             try {
                 switch (info.type()) {
                     case StoreRecords.QUEUE -> queues.add(StoreRecords.decodeQueue(info.id(), info.payload()));
-                    case StoreRecords.MESSAGE -> messages.put(info.id(), StoreRecords.decodeMessage(info.payload()));
+                    case StoreRecords.MESSAGE -> {
+                        WireMessage m = StoreRecords.decodeMessage(info.payload());
+                        held += m.estimatedSize();
+                        if (pages != null && held > recoveryBudget && m.body() != null && m.body().length > 0) {
+                            // Past the budget: the body waits on disk, as it would have while running.
+                            paged.put(info.id(), pages.write(m.body()));
+                            held -= m.body().length;
+                            m = m.withBody(NO_BODY);
+                        }
+                        messages.put(info.id(), m);
+                    }
                     case StoreRecords.LARGE_MESSAGE -> {
                         StoreRecords.LargeMessageRecord l = StoreRecords.decodeLargeMessage(info.id(), info.payload());
                         large.put(info.id(), l);
@@ -133,10 +164,10 @@ public final class JournalStore implements AutoCloseable {
             }
         }
         Map<Long, LargeBody> largeBodies = recoverLargeBodies(large, messages);
-        LOG.info("Recovered {} queues/subscriptions, {} messages ({} large), {} references; ids continue above {}",
-                queues.size(), messages.size(), largeBodies.size(), refs.size(), lastId);
+        LOG.info("Recovered {} queues/subscriptions, {} messages ({} large, {} paged), {} references; ids continue above {}",
+                queues.size(), messages.size(), largeBodies.size(), paged.size(), refs.size(), lastId);
         duplicateIds.sort(java.util.Comparator.comparingLong(StoreRecords.DuplicateIdRecord::id));
-        return new Recovered(queues, messages, refs, r.preparedTransactions(), duplicateIds, largeBodies);
+        return new Recovered(queues, messages, refs, r.preparedTransactions(), duplicateIds, largeBodies, pages, paged);
     }
 
     /**
