@@ -44,6 +44,30 @@ class ConnectionIT extends BrokerTestSupport {
         }
     }
 
+    /**
+     * Closing a connection (or a session) whose broker just died, before the client noticed, is
+     * a close like any other: the broker forgets what the connection had, so there is nothing
+     * left to report. Before, it threw the connection's loss, from try-with-resources too.
+     */
+    @Test
+    void closingAfterTheBrokerDiedBeforeTheClientNoticedDoesNotThrow() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            int port = ChildBroker.freePort();
+            try (ChildBroker child = ChildBroker.start(ownData.resolve("died-" + round), port)) {
+                Connection c = new WharfConnectionFactory(child.url()).createConnection();
+                Session kept = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Session closedFirst = c.createSession(true, Session.SESSION_TRANSACTED);
+                Queue q = kept.createQueue("died");
+                kept.createConsumer(q);
+                closedFirst.createConsumer(q);
+                kept.createProducer(q).send(kept.createTextMessage("before the kill"));
+                child.kill();
+                closedFirst.close();
+                c.close();
+            }
+        }
+    }
+
     @Test
     void stoppedConnectionDeliversNothingUntilStarted() throws Exception {
         Connection c = connect();

@@ -697,7 +697,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         }
         transport.close();
         callbacks.shutdown();
-        if (first != null && !failed) {
+        // A connection lost while it closed (the broker died, not yet noticed) is closed all the same.
+        if (first != null && !failed && !(first instanceof ConnectionLostException)) {
             throw first;
         }
     }

@@ -1,5 +1,6 @@
 package dev.wharf.jms;
 
+import dev.wharf.jms.internal.ConnectionLostException;
 import dev.wharf.jms.internal.Transport;
 import dev.wharf.jms.message.JmsBytesMessage;
 import dev.wharf.jms.message.JmsMapMessage;
@@ -1069,7 +1070,8 @@ public class JmsSession implements QueueSession, TopicSession {
         }
         connection.removeSession(this);
         dev.wharf.jms.message.LargeBodyFile.deleteAll(largeBodies);
-        if (first != null) {
+        // The connection lost under it: the broker forgets the session with the connection.
+        if (first != null && !(first instanceof ConnectionLostException)) {
             throw first;
         }
     }
