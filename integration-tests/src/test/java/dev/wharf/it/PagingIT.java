@@ -140,20 +140,38 @@ class PagingIT {
     /** A backlog of two and a half heaps, paged while the broker ran, is recovered in the same heap after a kill. */
     @Test
     void backlogBiggerThanTheHeapIsRecoveredInTheSameHeapAfterAKill() throws Exception {
-        Path config = pageConfig("kill.properties", "backlog");
+        backlogIsRecoveredInTheSameHeapAfterAKill(pageConfig("kill.properties", "backlog"), HEAP, MESSAGES, 0);
+    }
+
+    /**
+     * The same on the JDBC store, H2 embedded in the broker and sharing its heap: a backlog of
+     * nearly a heap, which recovery used to hold twice over.
+     */
+    @Test
+    void backlogBiggerThanTheHeapIsRecoveredFromTheJdbcStoreInTheSameHeapAfterAKill() throws Exception {
+        Path config = pageConfig("jdbc.properties", "backlog");
+        // The killed broker's lease must run out before the next one may take the store.
+        Files.write(config, List.of("jdbc.url = jdbc:h2:file:" + dir.resolve("jdbc-db") + ";CACHE_SIZE=8192", "jdbc.lease.ttl.ms = 1000"),
+                java.nio.file.StandardOpenOption.APPEND);
+        backlogIsRecoveredInTheSameHeapAfterAKill(config, "128m", 12_000, 1500);
+    }
+
+    private void backlogIsRecoveredInTheSameHeapAfterAKill(Path config, String heap, int messages, long pauseMillis)
+            throws Exception {
         Path data = dir.resolve("kill-data");
-        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), heap, "--config", config.toString());
              Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("backlog.kept"));
-            for (int i = 0; i < MESSAGES; i++) {
+            for (int i = 0; i < messages; i++) {
                 p.send(bulkMessage(s, i));
             }
             broker.kill();
         }
-        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), HEAP, "--config", config.toString());
+        Thread.sleep(pauseMillis);
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort(), heap, "--config", config.toString());
              Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
-            receiveBulkInOrder(c, "backlog.kept", MESSAGES);
+            receiveBulkInOrder(c, "backlog.kept", messages);
             assertTrue(!broker.output().contains("OutOfMemoryError"), "the broker ran out of memory:\n" + broker.output());
         }
     }

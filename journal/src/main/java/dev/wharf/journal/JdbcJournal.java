@@ -105,7 +105,7 @@ public final class JdbcJournal implements Journal {
 
     private JdbcJournal(Builder b) {
         this.givenDataSource = b.dataSource;
-        this.jdbcUrl = b.jdbcUrl;
+        this.jdbcUrl = b.jdbcUrl == null ? null : durableH2(b.jdbcUrl);
         this.user = b.user;
         this.password = b.password;
         this.prefix = b.tablePrefix;
@@ -203,6 +203,29 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    /**
+     * An H2 database on disk keeps commits in memory for half a second by default
+     * ({@code WRITE_DELAY}), so a crash would lose sends the broker had confirmed: unless the URL
+     * says otherwise, commits are written at once. A URL that asks for a delay is warned about.
+     */
+    static String durableH2(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.startsWith("jdbc:h2:tcp:")
+                || lower.startsWith("jdbc:h2:ssl:")) {
+            return url;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(";write_delay=(\\d+)").matcher(lower);
+        if (!m.find()) {
+            LOG.info("journal database {}: adding WRITE_DELAY=0, so that a confirmed send is on disk before it is confirmed", url);
+            return url + ";WRITE_DELAY=0";
+        }
+        if (!m.group(1).equals("0")) {
+            LOG.warn("journal database {} delays its writes (WRITE_DELAY={}): a crash loses the sends it confirmed in that time;"
+                    + " use WRITE_DELAY=0", url, m.group(1));
+        }
+        return url;
+    }
+
     private static String binaryType(String product) {
         String p = product.toLowerCase(Locale.ROOT);
         if (p.contains("postgres")) {
@@ -221,18 +244,23 @@ public final class JdbcJournal implements Journal {
     }
 
     private RecoveredJournal load() throws SQLException {
-        List<RecordInfo> recs = new ArrayList<>();
-        try (PreparedStatement s = conn.prepareStatement("SELECT ID, TYPE, PAYLOAD, SEQ FROM " + prefix + "RECORDS ORDER BY SEQ")) {
+        List<Long> ids = new ArrayList<>();
+        List<Byte> types = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        try (PreparedStatement s = conn.prepareStatement("SELECT ID, TYPE, SEQ FROM " + prefix + "RECORDS ORDER BY SEQ")) {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
-                    recs.add(new RecordInfo(id, (byte) rs.getShort(2), rs.getBytes(3)));
+                    ids.add(id);
+                    types.add((byte) rs.getShort(2));
+                    seqs.add(rs.getLong(3));
                     live.add(id);
                     highestId = Math.max(highestId, id);
-                    nextSeq = Math.max(nextSeq, rs.getLong(4) + 1);
+                    nextSeq = Math.max(nextSeq, rs.getLong(3) + 1);
                 }
             }
         }
+        List<RecordInfo> recs = new LazyRecords(ids, types, seqs);
         Map<Long, Tx> prepared = new LinkedHashMap<>();
         try (PreparedStatement s = conn.prepareStatement("SELECT TX_ID, DATA FROM " + prefix + "TRANSACTIONS ORDER BY TX_ID")) {
             try (ResultSet rs = s.executeQuery()) {
@@ -280,7 +308,87 @@ public final class JdbcJournal implements Journal {
             }
             pts.add(new PreparedTransaction(tx.txId, tx.data, List.copyOf(added), List.copyOf(deleted)));
         }
-        return new RecoveredJournal(List.copyOf(recs), List.copyOf(pts), highestId, 0);
+        return new RecoveredJournal(java.util.Collections.unmodifiableList(recs), List.copyOf(pts), highestId, 0);
+    }
+
+    /**
+     * The live records recovered (in SEQ order), their payloads read {@link #BLOCK} rows at a
+     * time (by id, on a connection of their own) as the caller reaches them, so that a caller going
+     * through them in order never holds them all: a backlog bigger than the heap can be
+     * recovered and paged. Read before the broker deletes anything; a row gone by then is an error.
+     */
+    private final class LazyRecords extends java.util.AbstractList<RecordInfo> {
+        private static final int BLOCK = 256;
+        private final long[] ids;
+        private final byte[] types;
+        private final long[] seqs;
+        private int blockStart = -1;
+        private byte[][] block;
+
+        LazyRecords(List<Long> ids, List<Byte> types, List<Long> seqs) {
+            int n = ids.size();
+            this.ids = new long[n];
+            this.types = new byte[n];
+            this.seqs = new long[n];
+            for (int i = 0; i < n; i++) {
+                this.ids[i] = ids.get(i);
+                this.types[i] = types.get(i);
+                this.seqs[i] = seqs.get(i);
+            }
+        }
+
+        @Override
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public RecordInfo get(int index) {
+            java.util.Objects.checkIndex(index, ids.length);
+            if (blockStart < 0 || index < blockStart || index >= blockStart + block.length) {
+                load(index);
+            }
+            return new RecordInfo(ids[index], types[index], block[index - blockStart]);
+        }
+
+        private void load(int from) {
+            int to = Math.min(from + BLOCK, ids.length);
+            byte[][] payloads = new byte[to - from][];
+            Map<Long, Integer> at = new java.util.HashMap<>();
+            for (int i = from; i < to; i++) {
+                at.put(ids[i], i - from);
+            }
+            // By primary key, BLOCK ids a statement (the last one repeated to fill it).
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT ID, PAYLOAD FROM " + prefix + "RECORDS WHERE ID IN ("
+                         + String.join(", ", java.util.Collections.nCopies(BLOCK, "?")) + ")")) {
+                for (int k = 0; k < BLOCK; k++) {
+                    s.setLong(k + 1, ids[Math.min(from + k, to - 1)]);
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Integer i = at.get(rs.getLong(1));
+                        if (i != null) {
+                            payloads[i] = rs.getBytes(2);
+                        }
+                    }
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            } catch (SQLException e) {
+                throw new JournalException("cannot read the payloads of journal " + name + " at record " + ids[from]
+                        + ": " + e.getMessage(), e);
+            }
+            for (int i = 0; i < payloads.length; i++) {
+                if (payloads[i] == null) {
+                    throw new JournalException("journal " + name + ": record " + ids[from + i]
+                            + " was deleted before recovery read it; read the recovered records before changing the journal");
+                }
+            }
+            block = payloads;
+            blockStart = from;
+        }
     }
 
     private void leaseLost(JournalLockedException e) {

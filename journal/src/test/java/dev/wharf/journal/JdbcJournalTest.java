@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,43 @@ class JdbcJournalTest {
         ds.setURL("jdbc:h2:file:" + dir.resolve("db") + ";FILE_LOCK=FS;WRITE_DELAY=0");
         ds.setUser("sa");
         return ds;
+    }
+
+    /** H2 keeps commits in memory for 500 ms unless told otherwise; a crash then loses confirmed sends. */
+    @Test
+    void anH2FileUrlWritesItsCommitsAtOnceUnlessItSaysOtherwise() {
+        assertEquals("jdbc:h2:file:/data/wharf;WRITE_DELAY=0", JdbcJournal.durableH2("jdbc:h2:file:/data/wharf"));
+        assertEquals("jdbc:h2:/data/wharf;FILE_LOCK=FS;WRITE_DELAY=0", JdbcJournal.durableH2("jdbc:h2:/data/wharf;FILE_LOCK=FS"));
+        assertEquals("jdbc:h2:file:/d;write_delay=0", JdbcJournal.durableH2("jdbc:h2:file:/d;write_delay=0"));
+        assertEquals("jdbc:h2:file:/d;WRITE_DELAY=100", JdbcJournal.durableH2("jdbc:h2:file:/d;WRITE_DELAY=100"), "asked for, warned about");
+        assertEquals("jdbc:h2:mem:test", JdbcJournal.durableH2("jdbc:h2:mem:test"));
+        assertEquals("jdbc:postgresql://db/wharf", JdbcJournal.durableH2("jdbc:postgresql://db/wharf"));
+    }
+
+    /** Recovery reads payloads block by block as they are reached; every one must come back, in order. */
+    @Test
+    void recoveryReadsABacklogOfManyBlocksWholeAndInOrder() {
+        JdbcDataSource ds = h2();
+        java.util.Map<Long, java.nio.ByteBuffer> expected = new java.util.LinkedHashMap<>();
+        try (JdbcJournal j = JdbcJournal.builder().dataSource(ds).build()) {
+            j.open();
+            for (long id = 1; id <= 1000; id++) {
+                FileJournalTest.join(j.add(id, (byte) 1, FileJournalTest.payload(id, (int) (id % 97) * 11 + 1), false));
+                expected.put(id, FileJournalTest.payload(id, (int) (id % 97) * 11 + 1));
+            }
+            for (long id = 3; id <= 1000; id += 7) {
+                FileJournalTest.join(j.delete(id, false));
+                expected.remove(id);
+            }
+            FileJournalTest.join(j.update(501, (byte) 2, FileJournalTest.payload(5000, 33), true));
+            expected.put(501L, FileJournalTest.payload(5000, 33));
+        }
+        try (JdbcJournal j = JdbcJournal.builder().dataSource(ds).build()) {
+            RecoveredJournal r = j.open();
+            assertEquals(List.copyOf(expected.keySet()), r.records().stream().map(RecordInfo::id).toList(), "order");
+            FileJournalTest.assertSameRecords(expected, r);
+            assertEquals(2, r.records().stream().filter(ri -> ri.id() == 501).findFirst().orElseThrow().type(), "updated type");
+        }
     }
 
     @Test
