@@ -246,21 +246,19 @@ public final class JdbcJournal implements Journal {
     private RecoveredJournal load() throws SQLException {
         List<Long> ids = new ArrayList<>();
         List<Byte> types = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
         try (PreparedStatement s = conn.prepareStatement("SELECT ID, TYPE, SEQ FROM " + prefix + "RECORDS ORDER BY SEQ")) {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
                     ids.add(id);
                     types.add((byte) rs.getShort(2));
-                    seqs.add(rs.getLong(3));
                     live.add(id);
                     highestId = Math.max(highestId, id);
                     nextSeq = Math.max(nextSeq, rs.getLong(3) + 1);
                 }
             }
         }
-        List<RecordInfo> recs = new LazyRecords(ids, types, seqs);
+        List<RecordInfo> recs = new LazyRecords(ids, types);
         Map<Long, Tx> prepared = new LinkedHashMap<>();
         try (PreparedStatement s = conn.prepareStatement("SELECT TX_ID, DATA FROM " + prefix + "TRANSACTIONS ORDER BY TX_ID")) {
             try (ResultSet rs = s.executeQuery()) {
@@ -321,19 +319,16 @@ public final class JdbcJournal implements Journal {
         private static final int BLOCK = 256;
         private final long[] ids;
         private final byte[] types;
-        private final long[] seqs;
         private int blockStart = -1;
         private byte[][] block;
 
-        LazyRecords(List<Long> ids, List<Byte> types, List<Long> seqs) {
+        LazyRecords(List<Long> ids, List<Byte> types) {
             int n = ids.size();
             this.ids = new long[n];
             this.types = new byte[n];
-            this.seqs = new long[n];
             for (int i = 0; i < n; i++) {
                 this.ids[i] = ids.get(i);
                 this.types[i] = types.get(i);
-                this.seqs[i] = seqs.get(i);
             }
         }
 
