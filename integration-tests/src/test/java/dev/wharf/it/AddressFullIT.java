@@ -54,18 +54,7 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
         Queue q = s.createQueue("block.orders");
         int total = 100;
         AtomicInteger sent = new AtomicInteger();
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-            try (Connection pc = factory.createConnection()) {
-                Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer p = ps.createProducer(q);
-                for (int i = 0; i < total; i++) {
-                    p.send(message(ps, i));
-                    sent.incrementAndGet();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> producer = produceInBackground(q, total, 1, false, sent);
         // The producer gets as far as the limit allows and then waits.
         awaitStill(sent);
         assertTrue(sent.get() < total, "the producer was never held: it sent all " + total);
@@ -73,6 +62,32 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
                 "the address holds " + broker.queueStats("block.orders").waiting() + " messages, over its limit");
 
         receiveAllInOrder(s.createConsumer(q), total, producer);
+    }
+
+    /**
+     * Sends messages 0 to {@code total - 1} to {@code q} from a connection of its own, counting
+     * them in {@code done} {@code batch} at a time: each batch committed when {@code transacted},
+     * else each send as it returns.
+     */
+    private CompletableFuture<Void> produceInBackground(Queue q, int total, int batch, boolean transacted, AtomicInteger done) {
+        return CompletableFuture.runAsync(() -> {
+            try (Connection pc = factory.createConnection()) {
+                Session ps = transacted ? pc.createSession(true, Session.SESSION_TRANSACTED)
+                        : pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = ps.createProducer(q);
+                for (int i = 0; i < total; i++) {
+                    p.send(message(ps, i));
+                    if ((i + 1) % batch == 0) {
+                        if (transacted) {
+                            ps.commit();
+                        }
+                        done.addAndGet(batch);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Waits until {@code count} has not moved for 300 ms (at most 10 s). */
@@ -213,21 +228,7 @@ class AddressFullIT extends ConfiguredBrokerTestSupport {
         int total = 100;
         int perTransaction = 10;
         AtomicInteger committed = new AtomicInteger();
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-            try (Connection pc = factory.createConnection()) {
-                Session ps = pc.createSession(true, Session.SESSION_TRANSACTED);
-                MessageProducer p = ps.createProducer(q);
-                for (int i = 0; i < total; i++) {
-                    p.send(message(ps, i));
-                    if ((i + 1) % perTransaction == 0) {
-                        ps.commit();
-                        committed.addAndGet(perTransaction);
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> producer = produceInBackground(q, total, perTransaction, true, committed);
         awaitStill(committed);
         assertTrue(committed.get() < total, "the transacted producer was never held: it committed all " + total);
         // Over the limit by at most the transaction that was under way when the address filled.
