@@ -156,7 +156,7 @@ public final class FileJournal implements Journal {
             }
             List<Long> dropped = state.dropUnpreparedTransactions();
             RecoveredJournal recovered = toRecovered(r);
-            state.releasePayloads();
+            state.releasePrepareData();
             current = r.segments().isEmpty() ? null : r.segments().get(r.segments().size() - 1);
             if (current == null || current.compacted() || current.remaining() < RecordFormat.RECORD_HEADER_LENGTH) {
                 long id = current == null ? 1 : current.id() + 1;
@@ -523,13 +523,13 @@ public final class FileJournal implements Journal {
                 if (state.isLive(op.id)) {
                     return reject(op, "add: record " + op.id + " is already live");
                 }
-                state.add(op.id, op.type, append(op), null);
+                state.add(op.id, op.type, append(op));
             }
             case RecordFormat.UPDATE -> {
                 if (!state.isLive(op.id)) {
                     return reject(op, "update: record " + op.id + " is not live");
                 }
-                state.update(op.id, op.type, append(op), null);
+                state.update(op.id, op.type, append(op));
             }
             case RecordFormat.DELETE -> {
                 if (!state.isLive(op.id)) {
@@ -543,7 +543,7 @@ public final class FileJournal implements Journal {
                 if (tx != null && tx.prepared()) {
                     return reject(op, RecordFormat.kindName(op.kind) + ": transaction " + op.txId + " is already prepared");
                 }
-                state.stage(op.txId, op.kind, op.id, op.type, append(op), null);
+                state.stage(op.txId, op.kind, op.id, op.type, append(op));
             }
             case RecordFormat.PREPARE -> state.prepare(op.txId, append(op), null);
             case RecordFormat.COMMIT, RecordFormat.ROLLBACK -> {

@@ -239,7 +239,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      * be recovered in the same heap. The page store is made once the store is locked.
      */
     private void pageRecovery(dev.wharf.server.internal.store.JournalStore s) {
-        long budget = config.globalMaxSize() >= 0 ? config.globalMaxSize() : Runtime.getRuntime().maxMemory() / 4;
+        long budget = config.globalMaxSize() >= 0 ? config.globalMaxSize() : BrokerConfig.defaultGlobalMaxSize();
         s.pageRecoveredBodies(() -> new PageStore(config.dataDirectory().resolve("paging"), PAGE_FILE_SIZE), budget);
     }
 

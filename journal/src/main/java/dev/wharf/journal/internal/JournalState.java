@@ -104,21 +104,21 @@ public final class JournalState {
         }
     }
 
-    public void add(long id, byte type, Loc loc, byte[] payload) {
+    public void add(long id, byte type, Loc loc) {
         seenId(id);
         LiveRecord old = live.get(id);
         if (old != null) {
             unpinRecord(old);
         }
-        live.put(id, new LiveRecord(id, type, loc, payload));
+        live.put(id, new LiveRecord(id, type, loc));
         pin(loc);
     }
 
-    public void update(long id, byte type, Loc loc, byte[] payload) {
+    public void update(long id, byte type, Loc loc) {
         seenId(id);
         LiveRecord r = live.get(id);
         if (r == null) {
-            add(id, type, loc, payload);
+            add(id, type, loc);
             return;
         }
         if (r.latest != r.add) {
@@ -126,7 +126,6 @@ public final class JournalState {
         }
         r.latest = loc;
         r.type = type;
-        r.payload = payload;
         pin(loc);
     }
 
@@ -138,10 +137,10 @@ public final class JournalState {
         }
     }
 
-    public void stage(long txId, byte kind, long id, byte type, Loc loc, byte[] payload) {
+    public void stage(long txId, byte kind, long id, byte type, Loc loc) {
         seenId(txId);
         seenId(id);
-        txs.computeIfAbsent(txId, TxState::new).ops.add(new TxState.Op(kind, id, type, loc, payload));
+        txs.computeIfAbsent(txId, TxState::new).ops.add(new TxState.Op(kind, id, type, loc));
         pin(loc);
     }
 
@@ -167,8 +166,8 @@ public final class JournalState {
             // The op's pin moves to the live record it becomes (or is dropped for a delete).
             unpin(op.loc);
             switch (op.kind) {
-                case RecordFormat.ADD_TX -> add(op.id, op.type, op.loc, op.payload);
-                case RecordFormat.UPDATE_TX -> update(op.id, op.type, op.loc, op.payload);
+                case RecordFormat.ADD_TX -> add(op.id, op.type, op.loc);
+                case RecordFormat.UPDATE_TX -> update(op.id, op.type, op.loc);
                 default -> delete(op.id);
             }
         }
@@ -209,15 +208,9 @@ public final class JournalState {
         return dropped;
     }
 
-    /** Forgets the payload copies recovery kept (they were handed to the caller). */
-    public void releasePayloads() {
-        for (LiveRecord r : live.values()) {
-            r.payload = null;
-        }
+    /** Forgets the PREPARE data recovery kept (it was handed to the caller). */
+    public void releasePrepareData() {
         for (TxState tx : txs.values()) {
-            for (TxState.Op op : tx.ops) {
-                op.payload = null;
-            }
             tx.prepareData = null;
         }
     }

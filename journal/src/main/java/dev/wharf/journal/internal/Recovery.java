@@ -207,11 +207,11 @@ public final class Recovery {
         byte type = buf.get(pos + RecordFormat.USER_TYPE_OFFSET);
         state.recordWritten(loc);
         switch (kind) {
-            case RecordFormat.ADD -> state.add(id, type, loc, null);
-            case RecordFormat.UPDATE -> state.update(id, type, loc, null);
+            case RecordFormat.ADD -> state.add(id, type, loc);
+            case RecordFormat.UPDATE -> state.update(id, type, loc);
             case RecordFormat.DELETE -> state.delete(id);
-            case RecordFormat.ADD_TX, RecordFormat.UPDATE_TX -> state.stage(txId, kind, id, type, loc, null);
-            case RecordFormat.DELETE_TX -> state.stage(txId, kind, id, type, loc, null);
+            case RecordFormat.ADD_TX, RecordFormat.UPDATE_TX -> state.stage(txId, kind, id, type, loc);
+            case RecordFormat.DELETE_TX -> state.stage(txId, kind, id, type, loc);
             case RecordFormat.PREPARE -> state.prepare(txId, loc, RecordFormat.payload(buf, pos));
             case RecordFormat.COMMIT -> state.commit(txId);
             case RecordFormat.ROLLBACK -> state.rollback(txId);

@@ -16,14 +16,12 @@ public final class TxState {
         final long id;
         final byte type;
         Loc loc;
-        byte[] payload;
 
-        Op(byte kind, long id, byte type, Loc loc, byte[] payload) {
+        Op(byte kind, long id, byte type, Loc loc) {
             this.kind = kind;
             this.id = id;
             this.type = type;
             this.loc = loc;
-            this.payload = payload;
         }
 
         public byte kind() {
@@ -40,10 +38,6 @@ public final class TxState {
 
         public Loc loc() {
             return loc;
-        }
-
-        public byte[] payload() {
-            return payload;
         }
     }
 

@@ -631,7 +631,15 @@ public final class Broker {
         }
         CompletableFuture<Void> done = forgetOnFailure(st.tx().commit(), st.dups(), st.dupRecordIds(), executorHop)
                 .thenRunAsync(() -> applyCommitted(st), executorHop);
-        // A commit that failed gives its sends' staged bytes (and large bodies) back.
+        return discardOnFailure(done, st, executorHop);
+    }
+
+    /**
+     * {@code done}, which ends {@code st}; if it fails, the transaction is gone from memory all
+     * the same, and its sends' staged bytes (and large bodies) go back on the broker thread.
+     */
+    CompletableFuture<Void> discardOnFailure(CompletableFuture<Void> done, StagedTransaction st,
+                                             java.util.concurrent.Executor executorHop) {
         done.whenComplete((v, e) -> {
             if (e != null) {
                 executorHop.execute(() -> discardUnused(st.sends()));
@@ -1004,12 +1012,17 @@ public final class Broker {
                 });
                 held[0] = new AddressUsage.Held(conn, corr, m, timer);
                 u.held().add(held[0]);
-                waiting.add(u);
-                if (u.blockedConnections().add(conn)) {
-                    conn.addressFlow(d, true);
-                }
+                holdSends(conn, u);
                 return Admission.HELD;
             }
+        }
+    }
+
+    /** Tells {@code conn} to hold its sends to the full address {@code u} until {@link #drain} finds room. */
+    private void holdSends(BrokerConnection conn, AddressUsage u) {
+        waiting.add(u);
+        if (u.blockedConnections().add(conn)) {
+            conn.addressFlow(u.address(), true);
         }
     }
 
@@ -1079,11 +1092,7 @@ public final class Broker {
                     if (own != null) {
                         throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, own);
                     }
-                    AddressUsage u = f.usage();
-                    waiting.add(u);
-                    if (u.blockedConnections().add(conn)) {
-                        conn.addressFlow(d, true);
-                    }
+                    holdSends(conn, f.usage());
                 }
             }
         }

@@ -339,8 +339,9 @@ final class XaBranches {
         }
         branches.remove(xid);
         Broker.StagedTransaction st = b.staged;
-        return givesBackOnFailure(store.commitPrepared(st.tx().id()).thenRunAsync(() -> broker.applyCommitted(st), brokerThread),
-                st, brokerThread);
+        // A failed end leaves the branch prepared in the journal, for a restart to find.
+        return broker.discardOnFailure(store.commitPrepared(st.tx().id()).thenRunAsync(() -> broker.applyCommitted(st),
+                brokerThread), st, brokerThread);
     }
 
     /**
@@ -363,22 +364,8 @@ final class XaBranches {
             return CompletableFuture.completedFuture(null);
         }
         Broker.StagedTransaction st = b.staged;
-        return givesBackOnFailure(store.rollbackPrepared(st.tx().id()).thenRunAsync(() -> broker.applyRolledBack(st),
+        return broker.discardOnFailure(store.rollbackPrepared(st.tx().id()).thenRunAsync(() -> broker.applyRolledBack(st),
                 brokerThread), st, brokerThread);
-    }
-
-    /**
-     * A prepared branch that the journal failed to end is gone from memory all the same: its
-     * sends' staged bytes go back (a restart finds it in the journal, still prepared).
-     */
-    private CompletableFuture<Void> givesBackOnFailure(CompletableFuture<Void> done, Broker.StagedTransaction st,
-                                                      Executor brokerThread) {
-        done.whenComplete((v, e) -> {
-            if (e != null) {
-                brokerThread.execute(() -> broker.discardUnused(st.sends()));
-            }
-        });
-        return done;
     }
 
     /** The prepared branches, for the transaction manager's recovery. */
