@@ -180,8 +180,9 @@ public final class StoredMessage {
     }
 
     /**
-     * Counts the message against {@code usage} while {@code refs} references of it live; each
-     * {@link #refGone()} takes one away and the last gives the bytes back.
+     * Counts the message against {@code usage} while {@code refs} references of it live: the heap
+     * it holds with them ({@link HeapEstimate#routed}). Each {@link #refGone()} takes one away and
+     * the last gives all the bytes back.
      */
     void countIn(AddressUsage usage, int refs) {
         if (refs <= 0) {
@@ -190,7 +191,7 @@ public final class StoredMessage {
         liveRefs = refs;
         everCounted = true;
         countedIn = usage;
-        countedBytes = wire.estimatedSize();
+        countedBytes = HeapEstimate.routed(wire, refs, journaledRefs);
         usage.add(countedBytes);
     }
 
@@ -198,7 +199,7 @@ public final class StoredMessage {
     void stageIn(AddressUsage usage) {
         unstage();
         stagedIn = usage;
-        stagedBytes = wire.estimatedSize();
+        stagedBytes = HeapEstimate.message(wire);
         usage.add(stagedBytes);
     }
 

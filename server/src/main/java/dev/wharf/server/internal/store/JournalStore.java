@@ -7,6 +7,7 @@ import dev.wharf.journal.RecoveredJournal;
 import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.WireMessage;
 import dev.wharf.server.internal.core.BrokerException;
+import dev.wharf.server.internal.core.HeapEstimate;
 import dev.wharf.server.internal.core.MessageRef;
 import dev.wharf.server.internal.core.StoredMessage;
 import java.nio.ByteBuffer;
@@ -122,7 +123,7 @@ public final class JournalStore implements AutoCloseable {
                     case StoreRecords.QUEUE -> queues.add(StoreRecords.decodeQueue(info.id(), info.payload()));
                     case StoreRecords.MESSAGE -> {
                         WireMessage m = StoreRecords.decodeMessage(info.payload());
-                        held += m.estimatedSize();
+                        held += HeapEstimate.routed(m, 1, 1);
                         if (pages != null && held > recoveryBudget && m.body() != null && m.body().length > 0) {
                             // Past the budget: the body waits on disk, as it would have while running.
                             paged.put(info.id(), pages.write(m.body()));
