@@ -191,8 +191,24 @@ public final class StoredMessage {
         liveRefs = refs;
         everCounted = true;
         countedIn = usage;
+        shareHeaders(usage.address());
         countedBytes = HeapEstimate.routed(wire, refs, journaledRefs);
         usage.add(countedBytes);
+    }
+
+    /**
+     * Takes the address's own destination instance and the sending connection's id string in
+     * place of the copies decoded with this message, where they are equal: a queue's backlog then
+     * holds one of each instead of one per message (about 150 bytes a message).
+     */
+    private void shareHeaders(WireDestination address) {
+        WireDestination d = wire.destination();
+        String p = wire.producerId();
+        boolean destination = d != address && address.equals(d);
+        boolean producer = p != senderConnectionId && p != null && p.equals(senderConnectionId);
+        if (destination || producer) {
+            wire = wire.withBodySharing(wire.body(), address, senderConnectionId);
+        }
     }
 
     /** Counts a send staged in a transaction against {@code usage} until {@link #unstage}. */

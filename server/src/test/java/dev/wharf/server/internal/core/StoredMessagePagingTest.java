@@ -15,11 +15,32 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A paged message keeps only what it cannot share with the other messages of its address. */
+/** A routed or paged message keeps only what it cannot share with the other messages of its address. */
 class StoredMessagePagingTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aRoutedMessageSharesItsAddresssDestinationAndItsSendersIdAndKeepsItsBody() {
+        WireDestination address = WireDestination.queue("orders");
+        String connectionId = "conn-" + 7;
+        byte[] body = "a body".getBytes(StandardCharsets.UTF_8);
+        WireMessage wire = new WireMessage("ID:1", WireDestination.queue(new String("orders")), null, null, null,
+                WireMessage.PERSISTENT, 4, 1, 0, 0, null, new String(connectionId), null, BodyType.TEXT, body);
+        StoredMessage m = new StoredMessage(wire, connectionId, null);
+        AddressUsage usage = new AddressUsage(address, new AddressUsage.Total());
+
+        m.countIn(usage, 1);
+
+        assertSame(address, m.wire().destination(), "the address's own destination instance");
+        assertSame(connectionId, m.wire().producerId(), "the connection's own id instance");
+        assertSame(body, m.wire().body());
+        assertEquals(wire.messageId(), m.wire().messageId());
+        assertEquals(HeapEstimate.routed(m.wire(), 1, 0), usage.bytes());
+        m.refGone();
+        assertEquals(0, usage.bytes());
+    }
 
     @Test
     void aPagedMessageSharesItsAddresssDestinationAndItsSendersIdAndComesBackWhole() throws Exception {
