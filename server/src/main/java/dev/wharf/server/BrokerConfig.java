@@ -23,6 +23,7 @@ import java.util.Set;
  * host                      0.0.0.0     interface to listen on
  * data.dir                  ./data      data directory; the file journal is in data.dir/journal
  * users.file                (none)      users file (user = pbkdf2 hash); none: no authentication
+ * roles.file                (none)      roles file (role = user, user); see SecuritySettings
  * jdbc.url                  (none)      use the JDBC store at this URL instead of the file journal
  * jdbc.user, jdbc.password  sa, ""      credentials for jdbc.url
  * auto.create.destinations  true        create unknown queues and topics on first use
@@ -41,6 +42,8 @@ import java.util.Set;
  *                           of the heap address is full (its address-full-policy applies, as with its
  *                                       own max-size-bytes); -1: no limit
  * address.PATTERN.SETTING   see below   redelivery, dead-letter and expiry settings per address
+ * security.PATTERN.PERM     (none)      roles allowed PERM (send, consume, browse, createDurableQueue,
+ *                                       deleteDurableQueue) on matching addresses; see SecuritySettings
  * </pre>
  * {@code PATTERN} is an address (queue or topic name) or a wildcard pattern ({@code #}: any
  * number of words, {@code *}: one word; see {@code AddressSettingsResolver}), and {@code SETTING}
@@ -50,7 +53,8 @@ import java.util.Set;
 public record BrokerConfig(Path dataDirectory, String host, int port, Path usersFile, String jdbcUrl, String jdbcUser,
                            String jdbcPassword, boolean autoCreateDestinations, int maxFrameSize, List<String> queues,
                            List<String> topics, String brokerName, Map<String, AddressSettings> addressSettings,
-                           Role role, long jdbcLeaseTtlMillis, boolean failback, long globalMaxSize) {
+                           Role role, long jdbcLeaseTtlMillis, boolean failback, long globalMaxSize,
+                           SecuritySettings security) {
 
     /** What a broker does when another broker holds its store (a shared-store failover pair). */
     public enum Role {
@@ -70,9 +74,10 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
 
     private static final Set<String> KEYS = Set.of("port", "host", "data.dir", "users.file", "jdbc.url", "jdbc.user",
             "jdbc.password", "auto.create.destinations", "max.frame.size", "queues", "topics", "broker.name", "ha.role",
-            "jdbc.lease.ttl.ms", "ha.failback", "global.max.size");
+            "jdbc.lease.ttl.ms", "ha.failback", "global.max.size", "roles.file");
 
     private static final String ADDRESS_PREFIX = "address.";
+    private static final String SECURITY_PREFIX = "security.";
 
     /** The smallest frame limit accepted. */
     public static final int MIN_FRAME_SIZE = 1024;
@@ -91,6 +96,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
         topics = List.copyOf(topics);
         Objects.requireNonNull(addressSettings, "addressSettings");
         Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(security, "security");
         if (globalMaxSize == 0 || globalMaxSize < -1) {
             throw new ConfigException("global.max.size: " + globalMaxSize + " (expected: -1 for no limit, or >= 1)");
         }
@@ -105,7 +111,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     public static BrokerConfig defaults() {
         return new BrokerConfig(Path.of("data"), "0.0.0.0", ProtocolVersion.DEFAULT_PORT, null, null, null, null, true,
                 ProtocolVersion.DEFAULT_MAX_FRAME_SIZE, List.of(), List.of(), "wharf", Map.of(), Role.LIVE, 30_000, false,
-                defaultGlobalMaxSize());
+                defaultGlobalMaxSize(), SecuritySettings.NONE);
     }
 
     /**
@@ -141,6 +147,7 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     /** Applies {@code p} over {@code base}; relative paths resolve against {@code dir}. */
     public static BrokerConfig fromProperties(Properties p, BrokerConfig base, Path dir) {
         Map<String, AddressSettings> perAddress = new java.util.LinkedHashMap<>(base.addressSettings());
+        SecuritySettings security = base.security();
         for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
             if (key.startsWith(ADDRESS_PREFIX)) {
                 String rest = key.substring(ADDRESS_PREFIX.length());
@@ -156,11 +163,23 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
                 }
                 continue;
             }
+            if (key.startsWith(SECURITY_PREFIX)) {
+                try {
+                    security = security.withEntry(key.substring(SECURITY_PREFIX.length()), value(p, key));
+                } catch (ConfigException e) {
+                    throw new ConfigException(key + ": " + e.getMessage());
+                }
+                continue;
+            }
             if (!KEYS.contains(key)) {
                 throw new ConfigException("unknown key '" + key + "' (expected one of: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
         BrokerConfig c = base.withAddressSettings(perAddress);
+        if (value(p, "roles.file") != null) {
+            security = security.withRolesFile(dir.resolve(value(p, "roles.file")));
+        }
+        c = c.withSecurity(security);
         String v;
         if ((v = value(p, "port")) != null) {
             c = c.withPort(parseInt("port", v));
@@ -258,81 +277,87 @@ public record BrokerConfig(Path dataDirectory, String host, int port, Path users
     public BrokerConfig withFailback(boolean newFailback) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
                 autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
-                newFailback, globalMaxSize);
+                newFailback, globalMaxSize, security);
     }
 
     public BrokerConfig withPort(int newPort) {
         return new BrokerConfig(dataDirectory, host, newPort, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withHost(String newHost) {
         return new BrokerConfig(dataDirectory, newHost, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withDataDirectory(Path dir) {
         return new BrokerConfig(dir, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withUsersFile(Path file) {
         return new BrokerConfig(dataDirectory, host, port, file, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withJdbc(String url, String user, String password) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, url, user, password,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withAutoCreateDestinations(boolean auto) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                auto, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withMaxFrameSize(int size) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, size, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withQueues(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, names, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withTopics(List<String> names) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, names, brokerName, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withBrokerName(String name) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, name, addressSettings, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     /** @param byPattern settings by address pattern, replacing the current ones */
     public BrokerConfig withAddressSettings(Map<String, AddressSettings> byPattern) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, byPattern, role, jdbcLeaseTtlMillis, failback, globalMaxSize, security);
     }
 
     public BrokerConfig withRole(Role newRole) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
                 autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, newRole, jdbcLeaseTtlMillis,
-                failback, globalMaxSize);
+                failback, globalMaxSize, security);
     }
 
     public BrokerConfig withJdbcLeaseTtlMillis(long millis) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
-                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis, failback, globalMaxSize);
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, millis, failback, globalMaxSize, security);
     }
 
     /** @param bytes message bytes all addresses together may hold before every address is full; -1: no limit */
     public BrokerConfig withGlobalMaxSize(long bytes) {
         return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
                 autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
-                failback, bytes);
+                failback, bytes, security);
+    }
+
+    public BrokerConfig withSecurity(SecuritySettings newSecurity) {
+        return new BrokerConfig(dataDirectory, host, port, usersFile, jdbcUrl, jdbcUser, jdbcPassword,
+                autoCreateDestinations, maxFrameSize, queues, topics, brokerName, addressSettings, role, jdbcLeaseTtlMillis,
+                failback, globalMaxSize, newSecurity);
     }
 
     /** "file journal" or "jdbc &lt;url&gt;", for the start line. */

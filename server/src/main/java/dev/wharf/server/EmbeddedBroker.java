@@ -137,7 +137,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             pages = recovered.pages();
             broker = new Broker(new BrokerSettings(config.brokerName(), VERSION, config.maxFrameSize(),
                     config.autoCreateDestinations(), new AddressSettingsResolver(config.addressSettings()),
-                    config.globalMaxSize()), store, pages,
+                    config.globalMaxSize(), new dev.wharf.server.internal.core.Authorizer(config.security())), store, pages,
                     users, Clock.systemUTC(), thread);
             thread.runAndWait(() -> {
                 broker.recover(recovered);
@@ -291,11 +291,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private UserStore loadUsers() {
+        SecuritySettings security = config.security();
         if (config.usersFile() == null) {
+            if (security.authorizes() || security.rolesFile() != null) {
+                throw new ConfigException((security.authorizes() ? "security." + security.permissions().keySet().iterator().next()
+                        + ".*" : "roles.file") + " is set but there is no users file: without one nobody logs in, so"
+                        + " nobody has a role; set users.file (--users), or remove the security settings");
+            }
             return null;
         }
         try {
-            return UserStore.load(config.usersFile());
+            return UserStore.load(config.usersFile(), security.rolesFile());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -500,6 +506,22 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** A users file ({@code user = pbkdf2 hash}); null (default) turns authentication off. */
         public Builder usersFile(Path file) {
             config = config.withUsersFile(file);
+            return this;
+        }
+
+        /** A roles file ({@code role = user, user, ...}) for the users of {@link #usersFile}; see {@link SecuritySettings}. */
+        public Builder rolesFile(Path file) {
+            config = config.withSecurity(config.security().withRolesFile(file));
+            return this;
+        }
+
+        /**
+         * Only {@code roles} have {@code permission} on the addresses {@code pattern} matches. Once
+         * any permission is set, every address is checked; see {@link SecuritySettings}.
+         */
+        public Builder permission(String pattern, SecuritySettings.Permission permission, String... roles) {
+            config = config.withSecurity(config.security().withPermission(Objects.requireNonNull(pattern, "pattern"),
+                    Objects.requireNonNull(permission, "permission"), java.util.Set.of(roles)));
             return this;
         }
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * The broker launcher.
  *
  * <pre>
- * WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE] [--role live|backup]
+ * WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE] [--roles FILE] [--role live|backup]
  * WharfBroker hash-password PASSWORD
  * </pre>
  * With no arguments: data in ./data, port 61700, all interfaces, no authentication. Options
@@ -19,7 +19,7 @@ import java.nio.file.Path;
 public final class WharfBroker {
 
     static final String USAGE = "usage: WharfBroker [--data DIR] [--port N] [--host H] [--config FILE] [--users FILE]"
-            + " [--role live|backup]"
+            + " [--roles FILE] [--role live|backup]"
             + " | WharfBroker hash-password PASSWORD";
 
     private WharfBroker() {
@@ -133,6 +133,7 @@ public final class WharfBroker {
                 case "--port" -> config = config.withPort(BrokerConfig.parseInt("--port", valueOf(args, i++)));
                 case "--host" -> config = config.withHost(valueOf(args, i++));
                 case "--users" -> config = config.withUsersFile(Path.of(valueOf(args, i++)));
+                case "--roles" -> config = config.withSecurity(config.security().withRolesFile(Path.of(valueOf(args, i++))));
                 case "--role" -> config = config.withRole(BrokerConfig.Role.parse("--role", valueOf(args, i++)));
                 default -> throw new ConfigException("unknown argument '" + a + "' (" + USAGE + ")");
             }

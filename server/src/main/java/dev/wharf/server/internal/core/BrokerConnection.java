@@ -32,6 +32,7 @@ import dev.wharf.protocol.frame.ErrorFrame;
 import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.LargeDeliverFrame;
 import dev.wharf.protocol.frame.LargeSendFrame;
+import dev.wharf.server.SecuritySettings.Permission;
 import dev.wharf.protocol.frame.OkFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.PongFrame;
@@ -81,6 +82,9 @@ public final class BrokerConnection implements DeliveryTarget {
     private final String connectionId;
     private String clientId;
     private String username;
+    private Set<String> roles = Set.of();
+    /** The last destination a send to was allowed, so a producer's sends skip the check. */
+    private WireDestination allowedSend;
     private boolean connecting;
     private boolean connected;
     private boolean closed;
@@ -261,6 +265,7 @@ public final class BrokerConnection implements DeliveryTarget {
             clientId = f.clientId();
         }
         username = f.username();
+        roles = broker.users() == null ? Set.of() : broker.users().roles(username);
         connected = true;
         broker.register(this);
         LOG.debug("Connection {} from {} connected (user {}, client id {})", connectionId, sink.remoteAddress(), username, clientId);
@@ -354,6 +359,7 @@ public final class BrokerConnection implements DeliveryTarget {
         ServerSession s = session(f.sessionId());
         if (f.destination() != null) {
             broker.checkDestination(f.destination());
+            authorizeSend(f.destination());
         }
         s.producerIds().add(f.producerId());
         ok(corr);
@@ -368,6 +374,9 @@ public final class BrokerConnection implements DeliveryTarget {
 
     private void onSend(long corr, SendFrame f) throws BrokerException {
         ServerSession s = session(f.sessionId());
+        if (f.message().destination() != null) {
+            authorizeSend(f.message().destination());
+        }
         StoredMessage m = new StoredMessage(f.message(), connectionId, clientId);
         if (s.isTransacted()) {
             broker.validateStaged(m);
@@ -414,6 +423,9 @@ public final class BrokerConnection implements DeliveryTarget {
         }
         try {
             ServerSession s = session(f.sessionId());
+            if (m.wire().destination() != null) {
+                authorizeSend(m.wire().destination());
+            }
             if (s.isTransacted()) {
                 broker.validateStaged(m);
                 if (broker.admitStaged(this, s.staged(), m)) {
@@ -490,10 +502,12 @@ public final class BrokerConnection implements DeliveryTarget {
                 throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a " + f.subscriptionKind()
                         + " subscription needs a topic, not " + d);
             }
+            authorize(Permission.CONSUME, d);
             Queue q = broker.queue(d, this);
             Selector selector = SelectorSupport.parse(f.selector());
             consumer = new Consumer(f.consumerId(), connectionId, q, selector, f.prefetch(), this);
         } else {
+            authorize(Permission.CONSUME, d);
             Topic t = broker.topic(d, this);
             Broker.Subscribed sub = broker.subscribe(this, t, f.subscriptionKind(), f.subscriptionName(), f.selector(),
                     f.noLocal(), f.consumerId());
@@ -787,6 +801,7 @@ public final class BrokerConnection implements DeliveryTarget {
         if (f.queue() == null || !f.queue().isQueue()) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a browser needs a queue, not " + f.queue());
         }
+        authorize(Permission.BROWSE, f.queue());
         Queue q = broker.queue(f.queue(), null);
         Selector selector = SelectorSupport.parse(f.selector());
         browsers.put(f.browserId(), new BrowserEntry(q, selector));
@@ -832,6 +847,36 @@ public final class BrokerConnection implements DeliveryTarget {
     }
 
     // ------------------------------------------------------------------ destinations
+
+    /**
+     * Throws if this connection's user may not {@code permission} on {@code d} (see
+     * {@link Authorizer}); a refusal is logged.
+     */
+    void authorize(Permission permission, WireDestination d) throws BrokerException {
+        try {
+            broker.settings().authorizer().check(username, roles, permission, d);
+        } catch (BrokerException e) {
+            LOG.info("Connection {} from {}: refused: {}", connectionId, sink.remoteAddress(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private void authorizeSend(WireDestination d) throws BrokerException {
+        if (!d.equals(allowedSend)) {
+            authorize(Permission.SEND, d);
+            allowedSend = d;
+        }
+    }
+
+    /** Why this connection's user may not send to {@code d}, or null if it may (for a large message's first frame). */
+    public String sendRefusal(WireDestination d) {
+        try {
+            authorizeSend(d);
+            return null;
+        } catch (BrokerException e) {
+            return e.getMessage();
+        }
+    }
 
     private void onCreateTemp(long corr, CreateTempDestinationFrame f) throws BrokerException {
         if (f.destination() == null) {

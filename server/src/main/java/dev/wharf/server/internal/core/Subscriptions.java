@@ -2,6 +2,8 @@ package dev.wharf.server.internal.core;
 
 import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.SubscriptionKind;
+import dev.wharf.protocol.WireDestination;
+import dev.wharf.server.SecuritySettings.Permission;
 import dev.wharf.server.internal.store.JournalStore;
 import dev.wharf.server.internal.store.QueueRecord;
 import dev.wharf.server.selector.Selector;
@@ -91,6 +93,9 @@ final class Subscriptions {
             noLocal = false;
         }
         Subscription existing = named.get(key);
+        if (existing == null && kind.isDurable()) {
+            conn.authorize(Permission.CREATE_DURABLE_QUEUE, WireDestination.topic(topic.name()));
+        }
         if (existing != null) {
             if (existing.kind() != kind) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "subscription '" + name + "' already exists as a "
@@ -107,6 +112,11 @@ final class Subscriptions {
             if (active) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "shared subscription '" + name
                         + "' is in use with another topic or selector; close its consumers first");
+            }
+            if (kind.isDurable()) {
+                // Redefining a durable subscription deletes it and creates another.
+                conn.authorize(Permission.DELETE_DURABLE_QUEUE, WireDestination.topic(existing.topic().name()));
+                conn.authorize(Permission.CREATE_DURABLE_QUEUE, WireDestination.topic(topic.name()));
             }
             LOG.info("Replacing subscription {}: topic, selector or noLocal changed", key);
             delete(existing);
@@ -152,6 +162,7 @@ final class Subscriptions {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "durable subscription '" + name
                     + "' has an active consumer; close it before unsubscribing");
         }
+        conn.authorize(Permission.DELETE_DURABLE_QUEUE, WireDestination.topic(s.topic().name()));
         return delete(s);
     }
 

@@ -68,6 +68,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final LargeMessageStore.Upload upload;
         long received;
         String failure;
+        /** The code the send is refused with when {@link #failure} is set. */
+        ErrorCode failureCode = ErrorCode.PROTOCOL_ERROR;
 
         Incoming(LargeSendFrame begin, LargeMessageStore.Upload upload, String failure) {
             this.begin = begin;
@@ -130,6 +132,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void begin(ChannelHandlerContext ctx, LargeSendFrame f) {
         String failure = null;
+        String refusal = null;
         if (large == null) {
             failure = "this broker cannot store large messages (no large message directory)";
         } else if (uploads.size() >= MAX_UPLOADS) {
@@ -138,8 +141,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             failure = "large message stream " + f.streamId() + " is already open";
             uploads.get(f.streamId()).failure = failure;
             return;
+        } else if (f.message().destination() != null
+                && (refusal = connection.sendRefusal(f.message().destination())) != null) {
+            // Refused before a byte of the body is stored, not after all of it.
+            failure = refusal;
         }
-        uploads.put(f.streamId(), new Incoming(f, failure == null ? large.begin() : null, failure));
+        Incoming in = new Incoming(f, failure == null ? large.begin() : null, failure);
+        if (refusal != null) {
+            in.failureCode = ErrorCode.SECURITY;
+        }
+        uploads.put(f.streamId(), in);
     }
 
     private void chunk(ChannelHandlerContext ctx, BodyChunkFrame f) {
@@ -197,7 +208,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             if (!f.aborted()) {
                 String reason = failure;
-                brokerThread.execute(() -> c.largeSendFailed(corr, ErrorCode.PROTOCOL_ERROR, reason));
+                ErrorCode code = in.failure != null ? in.failureCode : ErrorCode.PROTOCOL_ERROR;
+                brokerThread.execute(() -> c.largeSendFailed(corr, code, reason));
             }
             return;
         }

@@ -7,14 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The users of a broker with authentication on, loaded from a properties file
- * {@code user = pbkdf2$iterations$salt$hash} (see {@link PasswordHasher}).
+ * {@code user = pbkdf2$iterations$salt$hash} (see {@link PasswordHasher}), and their roles,
+ * from an optional properties file {@code role = user, user, ...}.
  *
  * <p>PBKDF2 is slow on purpose; a successful check is remembered as a SHA-256 of user, hash and
  * password so reconnecting clients do not pay it again. Thread-safe: the user map is immutable,
@@ -23,13 +28,34 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UserStore {
 
     private final Map<String, String> hashes;
+    private final Map<String, Set<String>> roles;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
 
     public UserStore(Map<String, String> hashes) {
+        this(hashes, Map.of());
+    }
+
+    /**
+     * @param usersByRole the users of each role
+     * @throws IllegalArgumentException if a hash is malformed or a role names a user there is no hash for
+     */
+    public UserStore(Map<String, String> hashes, Map<String, Set<String>> usersByRole) {
         for (Map.Entry<String, String> e : hashes.entrySet()) {
             PasswordHasher.verifyFormat(e.getKey(), e.getValue());
         }
         this.hashes = Map.copyOf(hashes);
+        Map<String, Set<String>> byUser = new HashMap<>();
+        for (Map.Entry<String, Set<String>> e : new TreeMap<>(usersByRole).entrySet()) {
+            for (String user : e.getValue()) {
+                if (!hashes.containsKey(user)) {
+                    throw new IllegalArgumentException("role '" + e.getKey() + "' names user '" + user
+                            + "', who is not in the users file; add the user or remove the name");
+                }
+                byUser.computeIfAbsent(user, u -> new TreeSet<>()).add(e.getKey());
+            }
+        }
+        byUser.replaceAll((u, r) -> Collections.unmodifiableSet(r));
+        this.roles = Map.copyOf(byUser);
     }
 
     /**
@@ -38,21 +64,59 @@ public final class UserStore {
      * @throws IllegalArgumentException if the file cannot be read or an entry is not a hash
      */
     public static UserStore load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Loads a users file and a roles file ({@code role = user, user, ...}; null: no roles).
+     *
+     * @throws IllegalArgumentException if a file cannot be read, an entry is not a hash, or a role
+     *     names a user the users file does not have
+     */
+    public static UserStore load(Path usersFile, Path rolesFile) {
+        Map<String, String> hashes = new HashMap<>();
+        Properties users = read(usersFile, "users");
+        for (String user : users.stringPropertyNames()) {
+            hashes.put(user, users.getProperty(user).trim());
+        }
+        Map<String, Set<String>> usersByRole = new HashMap<>();
+        if (rolesFile != null) {
+            Properties roles = read(rolesFile, "roles");
+            for (String role : roles.stringPropertyNames()) {
+                Set<String> names = new TreeSet<>();
+                for (String user : roles.getProperty(role).split(",")) {
+                    if (!user.isBlank()) {
+                        names.add(user.trim());
+                    }
+                }
+                usersByRole.put(role, names);
+            }
+        }
+        try {
+            new UserStore(hashes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("users file " + usersFile + ": " + e.getMessage());
+        }
+        try {
+            return new UserStore(hashes, usersByRole);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("roles file " + rolesFile + ": " + e.getMessage() + " (" + usersFile + ")");
+        }
+    }
+
+    private static Properties read(Path file, String what) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read users file " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + what + " file " + file + ": " + e.getMessage());
         }
-        Map<String, String> hashes = new HashMap<>();
-        for (String user : p.stringPropertyNames()) {
-            hashes.put(user, p.getProperty(user).trim());
-        }
-        try {
-            return new UserStore(hashes);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("users file " + file + ": " + e.getMessage());
-        }
+        return p;
+    }
+
+    /** The roles of {@code user} (none for an unknown user or null). */
+    public Set<String> roles(String user) {
+        return user == null ? Set.of() : roles.getOrDefault(user, Set.of());
     }
 
     /** Number of users. */
