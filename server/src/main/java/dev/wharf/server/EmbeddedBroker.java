@@ -14,6 +14,7 @@ import dev.wharf.server.internal.store.JournalFactory;
 import dev.wharf.server.internal.store.JournalStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private volatile Thread failbackWatcher;
     private volatile boolean handingOver;
     private volatile javax.management.ObjectName mbeanName;
+    private final QueueBeans queueBeans = new QueueBeans();
     /** Size at which a new page file is started. */
     private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
@@ -204,6 +206,46 @@ public final class EmbeddedBroker implements AutoCloseable {
             public String getStore() {
                 return config.storeDescription();
             }
+
+            @Override
+            public int getConnectionCount() {
+                return onBrokerThread(Broker::connectionCount);
+            }
+
+            @Override
+            public long getMessageBytes() {
+                return messageBytes();
+            }
+
+            @Override
+            public long getGlobalMaxSize() {
+                return config.globalMaxSize();
+            }
+
+            @Override
+            public long getPagedMessageCount() {
+                return pagingStats().bodies();
+            }
+
+            @Override
+            public long getDeadLetteredCount() {
+                return deadLetteredCount();
+            }
+
+            @Override
+            public long getDuplicatesDroppedCount() {
+                return duplicatesDroppedCount();
+            }
+
+            @Override
+            public long getDroppedWhileFullCount() {
+                return droppedWhileFullCount();
+            }
+
+            @Override
+            public long getSlowConsumerCount() {
+                return slowConsumerCount();
+            }
         };
         try {
             javax.management.ObjectName name = new javax.management.ObjectName("dev.wharf:type=Broker,name="
@@ -213,10 +255,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             mbeanName = name;
         } catch (javax.management.JMException | RuntimeException e) {
             LOG.warn("Wharf broker {}: cannot publish its status over JMX: {}", config.brokerName(), e.toString());
+            return;
         }
+        queueBeans.start(port);
     }
 
     private void unregisterStatus() {
+        queueBeans.stop();
         javax.management.ObjectName name = mbeanName;
         if (name != null) {
             mbeanName = null;
@@ -605,6 +650,145 @@ public final class EmbeddedBroker implements AutoCloseable {
 
         public EmbeddedBroker build() {
             return new EmbeddedBroker(config, journal);
+        }
+    }
+
+    /**
+     * Keeps one {@link QueueStatusMXBean} per queue and durable subscription registered: every
+     * second a thread of its own asks the broker thread for the list and registers or
+     * unregisters the difference, so creating and deleting queues costs the broker thread nothing.
+     */
+    private final class QueueBeans {
+        private final Map<javax.management.ObjectName, dev.wharf.server.internal.core.Queue> registered = new HashMap<>();
+        private java.util.concurrent.ScheduledExecutorService sync;
+        private int port;
+        private boolean stopped;
+
+        synchronized void start(int boundPort) {
+            port = boundPort;
+            stopped = false;
+            sync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "wharf-jmx-" + config.brokerName());
+                t.setDaemon(true);
+                return t;
+            });
+            sync.scheduleWithFixedDelay(this::sync, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        private void sync() {
+            try {
+                syncOnce();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again.
+                LOG.warn("Wharf broker {}: could not update the queues' JMX beans: {}", config.brokerName(), e.toString());
+            }
+        }
+
+        private void syncOnce() {
+            List<Broker.Watched> now;
+            try {
+                now = onBrokerThread(Broker::watched);
+            } catch (IllegalStateException e) {
+                return; // stopping
+            }
+            Map<javax.management.ObjectName, Broker.Watched> wanted = new HashMap<>();
+            for (Broker.Watched w : now) {
+                try {
+                    wanted.put(nameOf(w), w);
+                } catch (javax.management.MalformedObjectNameException e) {
+                    LOG.debug("no JMX name for {}: {}", w.name(), e.toString());
+                }
+            }
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                registered.entrySet().removeIf(e -> {
+                    Broker.Watched w = wanted.get(e.getKey());
+                    if (w != null && w.queue() == e.getValue()) {
+                        return false;
+                    }
+                    unregister(e.getKey());
+                    return true;
+                });
+                wanted.forEach((name, w) -> {
+                    if (!registered.containsKey(name)) {
+                        try {
+                            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                                    new javax.management.StandardMBean(bean(w), QueueStatusMXBean.class, true), name);
+                            registered.put(name, w.queue());
+                        } catch (javax.management.JMException e) {
+                            LOG.debug("registering {} failed: {}", name, e.toString());
+                        }
+                    }
+                });
+            }
+        }
+
+        private javax.management.ObjectName nameOf(Broker.Watched w) throws javax.management.MalformedObjectNameException {
+            String common = ",broker=" + javax.management.ObjectName.quote(config.brokerName()) + ",port=" + port;
+            if (w.topic() == null) {
+                return new javax.management.ObjectName("dev.wharf:type=Queue" + common + ",name="
+                        + javax.management.ObjectName.quote(w.name()));
+            }
+            return new javax.management.ObjectName("dev.wharf:type=Subscription" + common + ",topic="
+                    + javax.management.ObjectName.quote(w.topic())
+                    + (w.clientId() == null ? "" : ",clientId=" + javax.management.ObjectName.quote(w.clientId()))
+                    + ",name=" + javax.management.ObjectName.quote(w.name()));
+        }
+
+        private QueueStatusMXBean bean(Broker.Watched w) {
+            dev.wharf.server.internal.core.Queue q = w.queue();
+            return new QueueStatusMXBean() {
+                @Override
+                public String getName() {
+                    return w.name();
+                }
+
+                @Override
+                public String getTopic() {
+                    return w.topic();
+                }
+
+                @Override
+                public long getMessageCount() {
+                    return onBrokerThread(b -> (long) q.size() + q.inFlightCount());
+                }
+
+                @Override
+                public long getDeliveringCount() {
+                    return onBrokerThread(b -> q.inFlightCount());
+                }
+
+                @Override
+                public int getConsumerCount() {
+                    return onBrokerThread(b -> q.consumerCount());
+                }
+
+                @Override
+                public long getExpiredCount() {
+                    return onBrokerThread(b -> q.expiredCount());
+                }
+            };
+        }
+
+        private void unregister(javax.management.ObjectName name) {
+            try {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (javax.management.JMException e) {
+                LOG.debug("unregistering {} failed: {}", name, e.toString());
+            }
+        }
+
+        /** Unregisters every queue's bean; without waiting for the sync thread, which may be waiting for the broker. */
+        synchronized void stop() {
+            stopped = true;
+            if (sync != null) {
+                sync.shutdownNow();
+                sync = null;
+            }
+            registered.keySet().forEach(this::unregister);
+            registered.clear();
         }
     }
 }

@@ -394,6 +394,30 @@ public final class Broker {
         }
     }
 
+    /**
+     * A queue worth watching from outside (JMX): a named queue, or the queue of a durable
+     * subscription ({@code topic} set; {@code clientId} null for a shared one without).
+     */
+    public record Watched(String name, String clientId, String topic, Queue queue) {
+    }
+
+    /** The named queues and durable subscriptions; not temporary queues, nor a consumer's own subscription. */
+    public List<Watched> watched() {
+        List<Watched> out = new ArrayList<>();
+        for (Queue q : queues.values()) {
+            out.add(new Watched(q.name(), null, null, q));
+        }
+        for (Subscription s : subscriptions.durable()) {
+            out.add(new Watched(s.key().name(), s.key().clientId(), s.topic().name(), s.queue()));
+        }
+        return out;
+    }
+
+    /** Open client connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     /** Looks up an existing queue by name (tests, administration). */
     public Queue findQueue(String name) {
         return queues.get(name);

@@ -66,6 +66,11 @@ final class Subscriptions {
         return queue;
     }
 
+    /** The durable subscriptions (shared or not), in the order they were made. */
+    java.util.List<Subscription> durable() {
+        return named.values().stream().filter(Subscription::isDurable).toList();
+    }
+
     /** Finds or creates the subscription a topic consumer reads from (rules: see the class comment). */
     Broker.Subscribed subscribe(BrokerConnection conn, Topic topic, SubscriptionKind kind, String name,
                                 String selectorText, boolean noLocal, long consumerId) throws BrokerException {
