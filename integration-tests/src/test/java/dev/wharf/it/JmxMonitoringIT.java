@@ -2,9 +2,12 @@ package dev.wharf.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.jms.WharfConnectionFactory;
+import dev.wharf.server.AddressSettings;
 import dev.wharf.server.EmbeddedBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -12,6 +15,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -110,6 +114,81 @@ class JmxMonitoringIT {
             await("the connection to go", () -> Integer.valueOf(0).equals(get(status, "ConnectionCount")));
             broker.close();
             assertTrue(beans(prefix + ",*").isEmpty(), "beans left after close: " + beans(prefix + ",*"));
+        }
+    }
+
+    @Test
+    void deadLetteredMessagesGoBackWhereTheyCameFromAndWaitingOnesCanBeRemoved() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(dir.resolve("data")).host("localhost").port(0)
+                .brokerName("jmx-ops")
+                .addressSettings("#", AddressSettings.UNSET.withMaxDeliveryAttempts(1)).build()) {
+            broker.start();
+            String prefix = "dev.wharf:broker=\"jmx-ops\",port=" + broker.port();
+            try (Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
+                c.setClientID("ops-1");
+                c.start();
+                Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+                Queue q = tx.createQueue("orders.eu");
+                Topic t = tx.createTopic("events");
+                MessageConsumer subscriber = tx.createDurableSubscriber(t, "trail");
+                MessageProducer p = tx.createProducer(null);
+                for (int i = 1; i <= 3; i++) {
+                    TextMessage m = tx.createTextMessage("order " + i);
+                    m.setIntProperty("n", i);
+                    p.send(q, m);
+                }
+                p.send(t, tx.createTextMessage("event"));
+                tx.commit();
+                MessageConsumer consumer = tx.createConsumer(q);
+                for (int i = 0; i < 3; i++) {
+                    assertNotNull(consumer.receive(5000));
+                }
+                assertNotNull(subscriber.receive(5000));
+                tx.rollback(); // one attempt each: all four are dead-lettered
+                consumer.close();
+                subscriber.close();
+
+                ObjectName dlq = new ObjectName(prefix + ",type=Queue,name=\"DLQ\"");
+                await("the DLQ's bean", () -> jmx.isRegistered(dlq));
+                await("four dead letters", () -> Long.valueOf(4).equals(get(dlq, "MessageCount")));
+
+                Exception bad = assertThrows(Exception.class, () -> jmx.invoke(dlq, "removeMessages",
+                        new Object[] {"n =="}, new String[] {String.class.getName()}));
+                assertTrue(String.valueOf(bad.getCause()).contains("n =="), String.valueOf(bad.getCause()));
+                assertEquals(1, jmx.invoke(dlq, "removeMessages", new Object[] {"n = 2"}, new String[] {String.class.getName()}));
+                assertEquals(3, jmx.invoke(dlq, "retryMessages", new Object[0], new String[0]));
+                assertEquals(0L, get(dlq, "MessageCount"));
+
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer again = s.createConsumer(q);
+                for (int expected : new int[] {1, 3}) {
+                    Message m = again.receive(5000);
+                    assertNotNull(m, "order " + expected + " did not come back");
+                    assertEquals(expected, m.getIntProperty("n"));
+                    assertEquals(q, m.getJMSDestination());
+                    assertEquals(1, m.getIntProperty("JMSXDeliveryCount"), "a fresh delivery count");
+                }
+                assertNull(again.receive(300), "the removed message came back");
+                MessageConsumer back = s.createDurableSubscriber(t, "trail");
+                Message event = back.receive(5000);
+                assertNotNull(event, "the event did not come back to its subscription");
+                assertEquals(t, event.getJMSDestination());
+                back.close();
+                assertEquals(0, jmx.invoke(dlq, "retryMessages", new Object[0], new String[0]));
+
+                // A dead letter whose subscription is gone stays where it is.
+                MessageConsumer trail = tx.createDurableSubscriber(t, "trail");
+                tx.createProducer(t).send(tx.createTextMessage("late event"));
+                tx.commit();
+                assertNotNull(trail.receive(5000));
+                tx.rollback();
+                trail.close();
+                await("the late event dead-lettered", () -> Long.valueOf(1).equals(get(dlq, "MessageCount")));
+                s.close();
+                c.createSession(false, Session.AUTO_ACKNOWLEDGE).unsubscribe("trail");
+                assertEquals(0, jmx.invoke(dlq, "retryMessages", new Object[0], new String[0]));
+                assertEquals(1L, get(dlq, "MessageCount"));
+            }
         }
     }
 }

@@ -769,6 +769,22 @@ public final class EmbeddedBroker implements AutoCloseable {
                 public long getExpiredCount() {
                     return onBrokerThread(b -> q.expiredCount());
                 }
+
+                @Override
+                public int removeMessages(String selector) {
+                    return onBrokerThread(b -> {
+                        try {
+                            return b.removeMessages(q, selector);
+                        } catch (dev.wharf.server.internal.core.BrokerException e) {
+                            throw new IllegalArgumentException(e.getMessage());
+                        }
+                    });
+                }
+
+                @Override
+                public int retryMessages() {
+                    return onBrokerThread(b -> b.retryMessages(q));
+                }
             };
         }
 

@@ -7,6 +7,10 @@ package dev.wharf.server;
  * (no {@code clientId} for a shared one created without). They appear within a second or two of
  * the queue or subscription, and go as long after it is deleted. Temporary queues and
  * non-durable subscriptions are not published.
+ *
+ * <p>Two operations for the messages waiting in it (not those delivered and not yet
+ * acknowledged): remove them, or send the messages of a dead-letter or expiry queue back to
+ * where they came from.
  */
 public interface QueueStatusMXBean {
 
@@ -26,4 +30,19 @@ public interface QueueStatusMXBean {
 
     /** Messages that expired here since the broker started (moved to the expiry address or dropped). */
     long getExpiredCount();
+
+    /**
+     * Deletes the waiting messages that match {@code selector} (a JMS message selector; null or
+     * empty: all of them). Returns how many were deleted.
+     *
+     * @throws IllegalArgumentException if the selector is not valid
+     */
+    int removeMessages(String selector);
+
+    /**
+     * Sends each waiting message that was moved here (dead-lettered or expired) back to the queue
+     * or durable subscription it was moved from, with a fresh delivery count. A message whose
+     * origin no longer exists stays. Returns how many went back.
+     */
+    int retryMessages();
 }

@@ -12,6 +12,7 @@ import dev.wharf.server.internal.store.JournalStore;
 import dev.wharf.server.internal.store.QueueRecord;
 import dev.wharf.server.internal.store.StoreRecords;
 import dev.wharf.server.internal.store.StoreTransaction;
+import dev.wharf.server.selector.Selector;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -908,6 +909,74 @@ public final class Broker {
         dropped(ref);
     }
 
+    // ------------------------------------------------------------------ administration
+
+    /**
+     * Drops the waiting messages of {@code q} that match {@code selectorText} (null or empty: all);
+     * messages delivered and not yet acknowledged stay. Returns how many went.
+     *
+     * @throws BrokerException if the selector is not valid
+     */
+    public int removeMessages(Queue q, String selectorText) throws BrokerException {
+        List<MessageRef> taken = q.takeWaiting(SelectorSupport.parse(selectorText));
+        taken.forEach(this::dropped);
+        if (!taken.isEmpty()) {
+            LOG.info("Removed {} messages from {}", taken.size(), q.name());
+        }
+        return taken.size();
+    }
+
+    /**
+     * Sends the waiting messages of a dead-letter or expiry queue back to the queue or durable
+     * subscription they were moved from ({@link WharfProperties#ORIGINAL_QUEUE}), each with a
+     * fresh delivery count; a message whose origin is gone, or that was never moved, stays.
+     * Returns how many went back.
+     */
+    public int retryMessages(Queue q) {
+        int n = 0;
+        List<MessageRef> stay = new ArrayList<>();
+        for (MessageRef ref : q.takeWaiting(Selector.ALL)) {
+            Object origin = ref.message().wire().properties().get(WharfProperties.ORIGINAL_QUEUE);
+            Queue target = origin instanceof String name ? retryTarget(name) : null;
+            MessageRef moved = target == null || target == q ? null
+                    : move(ref, target, destinationOf(target), Map.of(), false);
+            if (moved == null) {
+                stay.add(ref);
+            } else {
+                target.add(moved);
+                n++;
+            }
+        }
+        q.addQuietly(stay);
+        if (n > 0) {
+            LOG.info("Sent {} messages from {} back to where they came from", n, q.name());
+        }
+        return n;
+    }
+
+    private Queue retryTarget(String queueName) {
+        Queue named = queues.get(queueName);
+        if (named != null) {
+            return named;
+        }
+        for (Subscription s : subscriptions.durable()) {
+            if (s.queue().name().equals(queueName)) {
+                return s.queue();
+            }
+        }
+        return null;
+    }
+
+    /** The destination a message in {@code q} has: the queue, or the topic of a durable subscription's queue. */
+    private WireDestination destinationOf(Queue q) {
+        for (Subscription s : subscriptions.durable()) {
+            if (s.queue() == q) {
+                return WireDestination.topic(s.topic().name());
+            }
+        }
+        return WireDestination.queue(q.name());
+    }
+
     /**
      * Copies a reference's message to the queue {@code targetName} (created if missing, whatever
      * auto-creation says) with {@code extra} properties and the original destination, and removes
@@ -919,6 +988,16 @@ public final class Broker {
         if (target == ref.queue()) {
             return null;
         }
+        if (target == null) {
+            target = createQueue(targetName);
+        }
+        return move(ref, target, WireDestination.queue(targetName), extra, clearExpiration);
+    }
+
+    /** {@link #move(MessageRef, String, Map, boolean)} to {@code target}, the copy's destination {@code destination}. */
+    private MessageRef move(MessageRef ref, Queue target, WireDestination destination, Map<String, Object> extra,
+                            boolean clearExpiration) {
+        String targetName = target.name();
         WireMessage w = ref.message().fullWire();
         Map<String, Object> props = new LinkedHashMap<>(w.properties());
         if (w.destination() != null) {
@@ -926,7 +1005,7 @@ public final class Broker {
         }
         props.put(WharfProperties.ORIGINAL_QUEUE, ref.queue().name());
         props.putAll(extra);
-        WireMessage copy = w.withDestination(WireDestination.queue(targetName)).withProperties(props);
+        WireMessage copy = w.withDestination(destination).withProperties(props);
         if (clearExpiration) {
             copy = copy.withExpiration(0);
         }
@@ -936,9 +1015,6 @@ public final class Broker {
             large.acquire();
         }
         StoredMessage m = new StoredMessage(copy, ref.message().senderConnectionId(), ref.message().senderClientId(), large);
-        if (target == null) {
-            target = createQueue(targetName);
-        }
         MessageRef moved = new MessageRef(m, target, store.nextId(), copy.isPersistent() && target.isDurable(), 1);
         StoreTransaction tx = store.begin();
         if (moved.isJournaled()) {

@@ -290,6 +290,23 @@ public final class Queue {
         return n;
     }
 
+    /**
+     * Takes every waiting reference (delayed ones included; not those delivered and not yet
+     * acknowledged) that matches {@code selector} out of the queue, in queue order, for the caller
+     * to drop or move (administration).
+     */
+    public List<MessageRef> takeWaiting(Selector selector) {
+        List<MessageRef> out = new ArrayList<>();
+        for (Iterator<MessageRef> it = refs.iterator(); it.hasNext(); ) {
+            MessageRef ref = it.next();
+            if (SelectorSupport.matches(selector, ref)) {
+                it.remove();
+                out.add(ref);
+            }
+        }
+        return out;
+    }
+
     /** A delivered reference was acknowledged: it leaves the queue for good. */
     public void settled(MessageRef ref) {
         inFlight.remove(ref);
