@@ -96,6 +96,9 @@ class AuthorizationIT {
             JMSSecurityException e = assertThrows(JMSSecurityException.class, () -> s.createProducer(q));
             assertTrue(e.getMessage().contains("user 'carol' may not send to queue:orders.eu"), e.getMessage());
             assertTrue(e.getMessage().contains("security.orders.#.send allows only the roles [shop]"), e.getMessage());
+            assertThrows(JMSSecurityException.class, () -> s.createProducer(s.createQueue("orders.nobody")));
+            assertThrows(JMSSecurityException.class, () -> s.createConsumer(s.createQueue("orders.nobody")));
+            assertNull(broker.queueStats("orders.nobody"), "a refused user's producer or consumer created the queue");
 
             MessageProducer anonymous = s.createProducer(null);
             assertThrows(JMSSecurityException.class, () -> anonymous.send(q, s.createTextMessage("sync")));

@@ -358,8 +358,9 @@ public final class BrokerConnection implements DeliveryTarget {
     private void onCreateProducer(long corr, CreateProducerFrame f) throws BrokerException {
         ServerSession s = session(f.sessionId());
         if (f.destination() != null) {
-            broker.checkDestination(f.destination());
+            // Checked first: a user who may not send there does not get the queue created either.
             authorizeSend(f.destination());
+            broker.checkDestination(f.destination());
         }
         s.producerIds().add(f.producerId());
         ok(corr);
