@@ -770,20 +770,33 @@ public final class EmbeddedBroker implements AutoCloseable {
                     return onBrokerThread(b -> q.expiredCount());
                 }
 
+                // In batches, each a task of its own: a queue of millions does not stall the broker thread.
                 @Override
                 public int removeMessages(String selector) {
-                    return onBrokerThread(b -> {
-                        try {
-                            return b.removeMessages(q, selector);
-                        } catch (dev.wharf.server.internal.core.BrokerException e) {
-                            throw new IllegalArgumentException(e.getMessage());
-                        }
-                    });
+                    int total = 0;
+                    int n;
+                    do {
+                        n = onBrokerThread(b -> {
+                            try {
+                                return b.removeMessages(q, selector, Broker.ADMIN_BATCH);
+                            } catch (dev.wharf.server.internal.core.BrokerException e) {
+                                throw new IllegalArgumentException(e.getMessage());
+                            }
+                        });
+                        total += n;
+                    } while (n == Broker.ADMIN_BATCH);
+                    return total;
                 }
 
                 @Override
                 public int retryMessages() {
-                    return onBrokerThread(b -> b.retryMessages(q));
+                    int total = 0;
+                    int n;
+                    do {
+                        n = onBrokerThread(b -> b.retryMessages(q, Broker.ADMIN_BATCH));
+                        total += n;
+                    } while (n == Broker.ADMIN_BATCH);
+                    return total;
                 }
             };
         }

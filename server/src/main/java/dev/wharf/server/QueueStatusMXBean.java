@@ -10,7 +10,9 @@ package dev.wharf.server;
  *
  * <p>Two operations for the messages waiting in it (not those delivered and not yet
  * acknowledged): remove them, or send the messages of a dead-letter or expiry queue back to
- * where they came from.
+ * where they came from. Both work in batches of 10 000, each a task of its own on the broker
+ * thread, so a queue of millions does not stall the broker; a matching message that arrives
+ * while they run may be taken too.
  */
 public interface QueueStatusMXBean {
 

@@ -912,13 +912,20 @@ public final class Broker {
     // ------------------------------------------------------------------ administration
 
     /**
-     * Drops the waiting messages of {@code q} that match {@code selectorText} (null or empty: all);
-     * messages delivered and not yet acknowledged stay. Returns how many went.
+     * How many messages one call of {@link #removeMessages} or {@link #retryMessages} handles at
+     * most, so that the broker thread serves everything else between two calls.
+     */
+    public static final int ADMIN_BATCH = 10_000;
+
+    /**
+     * Drops up to {@code max} waiting messages of {@code q} that match {@code selectorText} (null
+     * or empty: all); messages delivered and not yet acknowledged stay. Returns how many went.
      *
      * @throws BrokerException if the selector is not valid
      */
-    public int removeMessages(Queue q, String selectorText) throws BrokerException {
-        List<MessageRef> taken = q.takeWaiting(SelectorSupport.parse(selectorText));
+    public int removeMessages(Queue q, String selectorText, int max) throws BrokerException {
+        Selector selector = SelectorSupport.parse(selectorText);
+        List<MessageRef> taken = q.takeWaiting(ref -> SelectorSupport.matches(selector, ref), max);
         taken.forEach(this::dropped);
         if (!taken.isEmpty()) {
             LOG.info("Removed {} messages from {}", taken.size(), q.name());
@@ -927,19 +934,17 @@ public final class Broker {
     }
 
     /**
-     * Sends the waiting messages of a dead-letter or expiry queue back to the queue or durable
-     * subscription they were moved from ({@link WharfProperties#ORIGINAL_QUEUE}), each with a
-     * fresh delivery count; a message whose origin is gone, or that was never moved, stays.
+     * Sends up to {@code max} waiting messages of a dead-letter or expiry queue back to the queue
+     * or durable subscription they were moved from ({@link WharfProperties#ORIGINAL_QUEUE}), each
+     * with a fresh delivery count; a message whose origin is gone, or that was never moved, stays.
      * Returns how many went back.
      */
-    public int retryMessages(Queue q) {
+    public int retryMessages(Queue q, int max) {
         int n = 0;
         List<MessageRef> stay = new ArrayList<>();
-        for (MessageRef ref : q.takeWaiting(Selector.ALL)) {
-            Object origin = ref.message().wire().properties().get(WharfProperties.ORIGINAL_QUEUE);
-            Queue target = origin instanceof String name ? retryTarget(name) : null;
-            MessageRef moved = target == null || target == q ? null
-                    : move(ref, target, destinationOf(target), Map.of(), false);
+        for (MessageRef ref : q.takeWaiting(ref -> retryTarget(ref, q) != null, max)) {
+            Queue target = retryTarget(ref, q);
+            MessageRef moved = move(ref, target, destinationOf(target), Map.of(), false);
             if (moved == null) {
                 stay.add(ref);
             } else {
@@ -952,6 +957,13 @@ public final class Broker {
             LOG.info("Sent {} messages from {} back to where they came from", n, q.name());
         }
         return n;
+    }
+
+    /** Where {@link #retryMessages} sends {@code ref} of {@code q}, or null. */
+    private Queue retryTarget(MessageRef ref, Queue q) {
+        Object origin = ref.message().wire().properties().get(WharfProperties.ORIGINAL_QUEUE);
+        Queue target = origin instanceof String name ? retryTarget(name) : null;
+        return target == q ? null : target;
     }
 
     private Queue retryTarget(String queueName) {

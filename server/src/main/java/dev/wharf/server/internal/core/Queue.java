@@ -291,15 +291,15 @@ public final class Queue {
     }
 
     /**
-     * Takes every waiting reference (delayed ones included; not those delivered and not yet
-     * acknowledged) that matches {@code selector} out of the queue, in queue order, for the caller
-     * to drop or move (administration).
+     * Takes up to {@code max} waiting references (delayed ones included; not those delivered and
+     * not yet acknowledged) that {@code which} accepts out of the queue, in queue order, for the
+     * caller to drop or move (administration).
      */
-    public List<MessageRef> takeWaiting(Selector selector) {
+    public List<MessageRef> takeWaiting(java.util.function.Predicate<MessageRef> which, int max) {
         List<MessageRef> out = new ArrayList<>();
-        for (Iterator<MessageRef> it = refs.iterator(); it.hasNext(); ) {
+        for (Iterator<MessageRef> it = refs.iterator(); it.hasNext() && out.size() < max; ) {
             MessageRef ref = it.next();
-            if (SelectorSupport.matches(selector, ref)) {
+            if (which.test(ref)) {
                 it.remove();
                 out.add(ref);
             }

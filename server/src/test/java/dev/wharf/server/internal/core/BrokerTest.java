@@ -4,6 +4,7 @@ import static dev.wharf.server.internal.core.TestClient.ids;
 import static dev.wharf.server.internal.core.TestClient.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.protocol.ErrorCode;
@@ -58,6 +59,24 @@ class BrokerTest {
         List<DeliverFrame> d = c.takeDeliveries();
         assertEquals(List.of("a", "b"), texts(d.stream().filter(f -> f.consumerId() == 1).toList()));
         assertEquals(List.of("b"), texts(d.stream().filter(f -> f.consumerId() == 2).toList()));
+    }
+
+    @Test
+    void removeMessagesTakesAtMostOneBatchOfTheWaitingOnesThatMatchInQueueOrder() throws Exception {
+        TestClient p = h.client(null);
+        p.session(1, 1);
+        for (int i = 1; i <= 5; i++) {
+            p.send(1, Messages.text(Q, "m" + i, 4, true, Map.of("n", i), 0, 0));
+        }
+        Queue q = h.broker.findQueue("q");
+        assertEquals(2, h.broker.removeMessages(q, "n > 1", 2));
+        assertEquals(2, h.broker.removeMessages(q, "n > 1", 2));
+        assertEquals(0, h.broker.removeMessages(q, "n > 1", 2));
+        assertEquals(1, q.size());
+        assertEquals(1, h.broker.removeMessages(q, null, 2));
+        assertEquals(0, q.size());
+        assertEquals(0, h.broker.totalBytes(), "removed messages give their bytes back");
+        assertThrows(BrokerException.class, () -> h.broker.removeMessages(q, "n ==", 2));
     }
 
     @Test
