@@ -54,11 +54,17 @@ import java.util.function.BooleanSupplier;
  *       thread reads, a MessageListener, a producer held back by a full address) or more bytes may
  *       be waiting, the reader thread is signalled and takes the role at once;</li>
  *   <li>else the role stays free: the reader thread takes it back once it has been free for
- *       {@link #STICKY_NANOS}. It looks every {@link #IDLE_CHECK_NANOS} while a waiting thread
- *       holds the role (every {@code STICKY_NANOS} while requests are unanswered), unsignalled,
- *       so that a synchronous producer's next send, or a consumer's next receive, finds the role
- *       free and wakes no thread.</li>
+ *       {@link #STICKY_NANOS}, so that a synchronous producer's next send, or a consumer's next
+ *       receive, finds the role free and wakes no thread. The leaving thread signals the reader
+ *       thread to start that clock only if answers are still outstanding (they must be read
+ *       soon); if none are, the reader thread finds out by itself within
+ *       {@link #IDLE_CHECK_NANOS}, unless a request nobody will wait for is written before then,
+ *       which signals it ({@link #write}).</li>
  * </ul>
+ * While a waiting thread holds the role the reader thread sleeps (it used to look every
+ * millisecond while answers were outstanding: with sixteen synchronous producers, each on its
+ * own connection, sixteen threads woke a thousand times a second each to find the role still
+ * held).
  *
  * <p>Thread-safe. Threads: one reader and one writer per connection (daemons, ended by
  * {@link #close}). The handler is called by the role's holder, one call at a time.
@@ -128,6 +134,12 @@ final class ClientSocket {
     private long releasedAt;
     /** Guarded by roleLock: the reader thread should take the role as soon as it is free. */
     private boolean readerWanted;
+    /**
+     * Written under roleLock by the reader thread: it sleeps for {@link #IDLE_CHECK_NANOS} because
+     * a waiting thread held the role when it looked; a request nobody waits for, written once the
+     * role is free, wakes it.
+     */
+    private volatile boolean readerDozing;
     private final Thread reader;
     /** Confined to the role's holder: bytes read and not yet decoded. */
     private ByteBuf readBuffer;
@@ -207,8 +219,15 @@ final class ClientSocket {
         outbound.add(packet);
         if (here && owner != Thread.currentThread() && Thread.currentThread() != reader) {
             flush(Long.MAX_VALUE);
-        } else if (writerWanted.compareAndSet(false, true)) {
-            LockSupport.unpark(writer);
+        } else {
+            if (writerWanted.compareAndSet(false, true)) {
+                LockSupport.unpark(writer);
+            }
+            if (packet.correlationId() != 0 && readerDozing && owner == null) {
+                // Its answer must be read soon, and nobody reads: the role's last holder left
+                // before this request existed (see leave), while the reader thread slept.
+                callReaderSoon();
+            }
         }
         if (closeHandled) {
             dropQueued();
@@ -408,7 +427,8 @@ final class ClientSocket {
         try {
             outcome = readAsCaller(done, deadlineNanos);
         } finally {
-            leave(outcome != DONE || moreMaybe || handler.expectsFrames() || handler.diverting());
+            boolean now = outcome != DONE || moreMaybe || handler.expectsFrames() || handler.diverting();
+            leave(now, !now && handler.answersOutstanding());
         }
         return outcome != GAVE_UP;
     }
@@ -444,8 +464,11 @@ final class ClientSocket {
         return DONE;
     }
 
-    /** Leaves the role; {@code now}: the reader thread takes it at once rather than after {@link #STICKY_NANOS}. */
-    private void leave(boolean now) {
+    /**
+     * Leaves the role; {@code now}: the reader thread takes it at once; {@code soon}: after
+     * {@link #STICKY_NANOS} (answers are outstanding), unless a waiting thread takes it first.
+     */
+    private void leave(boolean now, boolean soon) {
         roleLock.lock();
         try {
             owner = null;
@@ -453,10 +476,21 @@ final class ClientSocket {
             if (now || closeRequested) {
                 readerWanted = true;
                 roleChanged.signalAll();
+            } else if (soon) {
+                roleChanged.signalAll();
             }
-            // Else no signal: the reader thread looks again after STICKY_NANOS by itself, and a
-            // wake-up here would cost this thread, on its way back to the application, what
-            // reading its own answer saved.
+            // Else no signal: nothing is due, and a wake-up here would cost this thread, on its
+            // way back to the application, what reading its own answer saved.
+        } finally {
+            roleLock.unlock();
+        }
+    }
+
+    /** The reader thread looks at the role now: it takes it after {@link #STICKY_NANOS} if it stays free. */
+    private void callReaderSoon() {
+        roleLock.lock();
+        try {
+            roleChanged.signalAll();
         } finally {
             roleLock.unlock();
         }
@@ -477,11 +511,14 @@ final class ClientSocket {
                         }
                         roleChanged.awaitNanos(STICKY_NANOS - idle);
                     } else {
-                        // Timed: a waiting thread that leaves the role with nobody waiting for
-                        // frames does not signal (see leave), so look again now and then; soon,
-                        // while answers are outstanding.
-                        Handler h = handler;
-                        roleChanged.awaitNanos(h != null && h.answersOutstanding() ? STICKY_NANOS : IDLE_CHECK_NANOS);
+                        // Timed: a waiting thread that leaves the role with nothing due does not
+                        // signal (see leave), so look again now and then.
+                        readerDozing = true;
+                        try {
+                            roleChanged.awaitNanos(IDLE_CHECK_NANOS);
+                        } finally {
+                            readerDozing = false;
+                        }
                     }
                 }
                 owner = reader;
