@@ -21,11 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,15 @@ public final class FileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
     private static final int MAX_BATCH_OPS = 4096;
     private static final int BUFFER_SIZE = 1 << 20;
+    /**
+     * How long the writer naps after a batch before it sleeps. While it naps, an operation nobody
+     * needs forced (a non-durable delete, say, of an acknowledgement) does not wake it: it goes
+     * out with the next durable operation, or when the nap ends.
+     */
+    static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int AWAKE = 0;
+    private static final int NAPPING = 1;
+    private static final int SLEEPING = 2;
 
     private final Path dir;
     private final long segmentSize;
@@ -81,7 +91,10 @@ public final class FileJournal implements Journal {
     private final Duration lockWait;
     private final SegmentFiles files;
 
-    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    /** Operations for the writer, which alone takes from it; see {@link #offer} for how it is woken. */
+    private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+    /** {@link #AWAKE}, {@link #NAPPING} or {@link #SLEEPING}: written by the writer, read by {@link #offer}. */
+    private volatile int writerState = AWAKE;
     private final ReentrantLock enqueueLock = new ReentrantLock();
     private final Map<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private boolean opened;
@@ -352,9 +365,26 @@ public final class FileJournal implements Journal {
             if (closed) {
                 throw new IllegalStateException("journal " + dir + " is closed");
             }
-            queue.add(op);
+            offer(op);
         } finally {
             enqueueLock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@code op} and wakes the writer if it must act now: it sleeps, or it naps and
+     * {@code op} is to be forced (or is a task, or CLOSE). A non-durable operation queued during
+     * a nap waits for the next durable one or the nap's end, at most {@link #NAP_NANOS}: at one
+     * synchronous producer and one consumer, each acknowledgement's non-durable delete used to
+     * wake the writer for a write of its own, as each send did. The writer sets its state before
+     * it looks at the queue a last time, and this reads the state after adding (both volatile):
+     * so the writer either finds {@code op} or is woken when it must be.
+     */
+    private void offer(Op op) {
+        queue.add(op);
+        int state = writerState;
+        if (state == SLEEPING || state == NAPPING && (op.durable || op.task != null)) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -371,7 +401,7 @@ public final class FileJournal implements Journal {
                 return;
             }
             // The CLOSE operation is the last one ever queued: closed is set under the same lock.
-            queue.add(new Op((byte) 0, 0, 0, (byte) 0, EMPTY, true, null));
+            offer(new Op((byte) 0, 0, 0, (byte) 0, EMPTY, true, null));
         } finally {
             enqueueLock.unlock();
         }
@@ -432,13 +462,11 @@ public final class FileJournal implements Journal {
         List<Op> batch = new ArrayList<>();
         boolean stop = false;
         while (!stop) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                // Only close() stops the writer; an interrupt from elsewhere is ignored.
-                continue;
+            batch.add(take());
+            Op next;
+            while (batch.size() <= MAX_BATCH_OPS && (next = queue.poll()) != null) {
+                batch.add(next);
             }
-            queue.drainTo(batch, MAX_BATCH_OPS);
             if (failure != null) {
                 for (Op op : batch) {
                     stop |= op.kind == 0 && op.task == null;
@@ -487,6 +515,42 @@ public final class FileJournal implements Journal {
         }
     }
 
+    /**
+     * Writer thread: the next operation. With none queued, naps for {@link #NAP_NANOS} (woken
+     * early only by one that must act now, see {@link #offer}), then sleeps until woken.
+     */
+    private Op take() {
+        Op op = queue.poll();
+        if (op != null) {
+            return op;
+        }
+        writerState = NAPPING;
+        try {
+            long napEnd = System.nanoTime() + NAP_NANOS;
+            while ((op = queue.poll()) == null) {
+                long left = napEnd - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+                // Only close() stops the writer; an interrupt from elsewhere is ignored (and
+                // cleared, or park would return at once from now on).
+                Thread.interrupted();
+            }
+            if (op != null) {
+                return op;
+            }
+            writerState = SLEEPING;
+            while ((op = queue.poll()) == null) {
+                LockSupport.park(this);
+                Thread.interrupted();
+            }
+            return op;
+        } finally {
+            writerState = AWAKE;
+        }
+    }
+
     private void fail(Throwable e, List<Op> batch) {
         String where = current == null ? "" : " (file " + current.path() + ", offset " + current.writePosition() + ")";
         JournalException f = e instanceof JournalException je ? je
@@ -502,7 +566,10 @@ public final class FileJournal implements Journal {
             op.future.completeExceptionally(f);
         }
         List<Op> rest = new ArrayList<>();
-        queue.drainTo(rest);
+        Op queued;
+        while ((queued = queue.poll()) != null) {
+            rest.add(queued);
+        }
         for (Op op : rest) {
             op.future.completeExceptionally(f);
             if (op.kind == 0 && op.task == null) {
@@ -724,7 +791,7 @@ public final class FileJournal implements Journal {
             if (closed) {
                 return false;
             }
-            queue.add(new Op((byte) -1, 0, 0, (byte) 0, EMPTY, false, task));
+            offer(new Op((byte) -1, 0, 0, (byte) 0, EMPTY, false, task));
             return true;
         } finally {
             enqueueLock.unlock();

@@ -353,6 +353,26 @@ class FileJournalTest {
     }
 
     @Test
+    void aNonDurableOperationIsForcedByTheNextDurableOneEvenWhileTheWriterNaps() {
+        try (FileJournal j = FileJournal.builder(dir).segmentSize(1 << 20).build()) {
+            j.open();
+            for (long id = 1; id <= 50; id++) {
+                // The forced add leaves the writer napping: the non-durable delete does not wake
+                // it, the next forced add does, and its force covers the delete queued before it.
+                join(j.add(id, (byte) 0, payload(id, 10), true));
+                CompletableFuture<Void> delete = j.delete(id, false);
+                join(j.add(1000 + id, (byte) 0, payload(id, 10), true));
+                assertTrue(delete.isDone(), "the delete of " + id + " was queued first and is not done");
+            }
+            // Alone, with nothing forced after it, a non-durable operation still completes.
+            join(j.delete(1050, false));
+        }
+        try (FileJournal j = FileJournal.builder(dir).build()) {
+            assertEquals(49, j.open().records().size());
+        }
+    }
+
+    @Test
     void headerWithWrongMagicIsCorruption() throws Exception {
         try (FileJournal j = FileJournal.builder(dir).segmentSize(SEGMENT).build()) {
             j.open();
