@@ -93,11 +93,14 @@ public final class UserStore {
             }
         }
         try {
-            new UserStore(hashes);
+            for (Map.Entry<String, String> e : hashes.entrySet()) {
+                PasswordHasher.verifyFormat(e.getKey(), e.getValue());
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("users file " + usersFile + ": " + e.getMessage());
         }
         try {
+            // The hashes are well formed (above): what fails here is a role.
             return new UserStore(hashes, usersByRole);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("roles file " + rolesFile + ": " + e.getMessage() + " (" + usersFile + ")");

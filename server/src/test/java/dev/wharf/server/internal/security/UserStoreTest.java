@@ -40,6 +40,16 @@ class UserStoreTest {
     }
 
     @Test
+    void malformedHashIsBlamedOnTheUsersFileNotTheRolesFile() throws Exception {
+        Path users = Files.writeString(dir.resolve("users.properties"), "alice = secret\n");
+        Path roles = Files.writeString(dir.resolve("roles.properties"), "shop = alice\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserStore.load(users, roles));
+        assertTrue(e.getMessage().startsWith("users file " + users), e.getMessage());
+        assertTrue(e.getMessage().contains("alice"), e.getMessage());
+        assertTrue(!e.getMessage().contains("roles.properties"), e.getMessage());
+    }
+
+    @Test
     void missingRolesFileIsReportedByName() throws Exception {
         Path users = usersFile();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
