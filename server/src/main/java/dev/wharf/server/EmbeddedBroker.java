@@ -770,30 +770,32 @@ public final class EmbeddedBroker implements AutoCloseable {
                     return onBrokerThread(b -> q.expiredCount());
                 }
 
-                // In batches, each a task of its own: a queue of millions does not stall the broker thread.
                 @Override
                 public int removeMessages(String selector) {
-                    int total = 0;
-                    int n;
-                    do {
-                        n = onBrokerThread(b -> {
-                            try {
-                                return b.removeMessages(q, selector, Broker.ADMIN_BATCH);
-                            } catch (dev.wharf.server.internal.core.BrokerException e) {
-                                throw new IllegalArgumentException(e.getMessage());
-                            }
-                        });
-                        total += n;
-                    } while (n == Broker.ADMIN_BATCH);
-                    return total;
+                    return inBatches(b -> {
+                        try {
+                            return b.removeMessages(q, selector, Broker.ADMIN_BATCH);
+                        } catch (dev.wharf.server.internal.core.BrokerException e) {
+                            throw new IllegalArgumentException(e.getMessage());
+                        }
+                    });
                 }
 
                 @Override
                 public int retryMessages() {
+                    return inBatches(b -> b.retryMessages(q, Broker.ADMIN_BATCH));
+                }
+
+                /**
+                 * Runs {@code batch} on the broker thread, each call a task of its own (a queue of
+                 * millions does not stall the broker thread), until a call handles less than a
+                 * whole batch; returns how many all calls handled.
+                 */
+                private int inBatches(java.util.function.Function<Broker, Integer> batch) {
                     int total = 0;
                     int n;
                     do {
-                        n = onBrokerThread(b -> b.retryMessages(q, Broker.ADMIN_BATCH));
+                        n = onBrokerThread(batch);
                         total += n;
                     } while (n == Broker.ADMIN_BATCH);
                     return total;

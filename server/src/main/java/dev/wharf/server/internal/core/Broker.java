@@ -942,8 +942,17 @@ public final class Broker {
     public int retryMessages(Queue q, int max) {
         int n = 0;
         List<MessageRef> stay = new ArrayList<>();
-        for (MessageRef ref : q.takeWaiting(ref -> retryTarget(ref, q) != null, max)) {
+        // Each reference's target, found once: by the test that takes it.
+        Map<MessageRef, Queue> targets = new java.util.IdentityHashMap<>();
+        List<MessageRef> taken = q.takeWaiting(ref -> {
             Queue target = retryTarget(ref, q);
+            if (target != null) {
+                targets.put(ref, target);
+            }
+            return target != null;
+        }, max);
+        for (MessageRef ref : taken) {
+            Queue target = targets.get(ref);
             MessageRef moved = move(ref, target, destinationOf(target), Map.of(), false);
             if (moved == null) {
                 stay.add(ref);
