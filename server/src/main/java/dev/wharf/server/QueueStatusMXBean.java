@@ -45,6 +45,12 @@ public interface QueueStatusMXBean {
      * Sends each waiting message that was moved here (dead-lettered or expired) back to the queue
      * or durable subscription it was moved from, with a fresh delivery count. A message whose
      * origin no longer exists stays. Returns how many went back.
+     *
+     * <p>The messages go in batches of 10 000, each its own task on the broker thread. A message whose
+     * copy the store refuses (with the properties a move adds, it is larger than a journal record
+     * may be; the broker's log names it) stays here too, and the call then stops after that
+     * batch, so that it does not go round the same refused messages forever. Messages that
+     * could go back may then still wait here; call it again to go on.
      */
     int retryMessages();
 }
