@@ -574,7 +574,9 @@ public class JmsSession implements QueueSession, TopicSession {
      * broker handles the ACK before any later request of this connection (a close, a recover, a
      * browse), so the application sees no difference; only a broker crash in the few milliseconds
      * before the force can bring an acknowledged message back (JMS allows it: the last messages
-     * of an AUTO_ACKNOWLEDGE session may be delivered again after a provider failure).
+     * of an AUTO_ACKNOWLEDGE session may be delivered again after a provider failure). The ACK is
+     * written lazily ({@link dev.wharf.jms.internal.Transport#sendLazily}): with the next frame
+     * this connection writes, or before the next wait for the socket, within 100 ms at most.
      *
      * <p>Only every {@link #BACKGROUND_ACK_FENCE}th ACK asks for an answer (an answer each cost the
      * broker a write and this client a wake-up per message). The connection is ordered, so that
@@ -641,7 +643,7 @@ public class JmsSession implements QueueSession, TopicSession {
 
     private void ackWithoutWaiting(Delivery d) {
         if (d.generation() == connection.generation()) {
-            connection.transport().send(new AckFrame(id, new long[] {d.id()}));
+            connection.transport().sendLazily(new AckFrame(id, new long[] {d.id()}));
         }
     }
 

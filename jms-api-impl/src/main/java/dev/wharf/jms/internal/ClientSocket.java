@@ -38,8 +38,10 @@ import java.util.function.BooleanSupplier;
  * <p><b>Writing.</b> {@link #write} queues a packet. A thread about to wait for an answer
  * ({@code here}) then writes the whole queue itself; otherwise the connection's writer thread is
  * woken and writes everything queued, many frames per system call (what asynchronous sends and
- * acknowledgements need to be fast). {@code writeLock} keeps frames whole and in queue order,
- * whoever writes them.
+ * acknowledgements need to be fast). A packet that may wait a little ({@link #writeLazily}: an
+ * acknowledgement nobody waits for) wakes nobody when the role (below) is free or the caller's:
+ * the role's holder writes the queue before it waits for the socket or leaves the role.
+ * {@code writeLock} keeps frames whole and in queue order, whoever writes them.
  *
  * <p><b>Reading.</b> One thread at a time holds the read role, and only it reads the socket,
  * decodes and hands frames to the {@link Handler}, in order: the connection's reader thread, or
@@ -118,6 +120,8 @@ final class ClientSocket {
     /** Guarded by writeLock: created the first time the socket's send buffer is full. */
     private Selector writeSelector;
     private final AtomicBoolean writerWanted = new AtomicBoolean();
+    /** Set by {@link #writeLazily}: the role's holder writes the queue before it waits for the socket or leaves. */
+    private volatile boolean lazyQueued;
     private final Thread writer;
     /** Last time bytes went out; written by whoever writes, read by the heartbeat. */
     private volatile long lastWriteNanos = System.nanoTime();
@@ -220,9 +224,7 @@ final class ClientSocket {
         if (here && owner != Thread.currentThread() && Thread.currentThread() != reader) {
             flush(Long.MAX_VALUE);
         } else {
-            if (writerWanted.compareAndSet(false, true)) {
-                LockSupport.unpark(writer);
-            }
+            wakeWriter();
             if (packet.correlationId() != 0 && readerDozing && owner == null) {
                 // Its answer must be read soon, and nobody reads: the role's last holder left
                 // before this request existed (see leave), while the reader thread slept.
@@ -231,6 +233,59 @@ final class ClientSocket {
         }
         if (closeHandled) {
             dropQueued();
+        }
+    }
+
+    /**
+     * Queues {@code packet}, which nobody waits for and which may go out a little later, without
+     * waking a thread for it when that can be avoided: if the read role is free, or held by the
+     * calling thread, the role's next holder (or this one) writes it before it next waits for the
+     * socket or leaves the role ({@link #writeQueuedLazily}), and any write before then takes it
+     * along. The reader thread takes a free role within {@link #IDLE_CHECK_NANOS}, which bounds
+     * the delay. If another thread holds the role (it may be waiting for the socket already) or
+     * nobody reads (paused), the writer thread is woken as by {@link #write}.
+     *
+     * <p>What it saves: a consumer that acknowledges in the background and then waits for its next
+     * message writes the acknowledgement itself, on its way to the socket, instead of waking the
+     * writer thread for it; a requester's acknowledgement of a reply leaves with its next request,
+     * in the same system call.
+     */
+    void writeLazily(Packet packet) {
+        outbound.add(packet);
+        lazyQueued = true;
+        // Read after lazyQueued is set, as the next holder sets owner before it reads lazyQueued:
+        // either it sees this packet, or this sees it holding the role.
+        Thread o = owner;
+        if (o == null ? paused || closeRequested : o != Thread.currentThread()) {
+            wakeWriter();
+        }
+        if (closeHandled) {
+            dropQueued();
+        }
+    }
+
+    /**
+     * Holding the read role, before waiting for the socket or leaving the role: writes what
+     * {@link #writeLazily} queued, without ever waiting for the socket (whatever it does not take
+     * at once, or a write under way on another thread, is left to the writer thread).
+     */
+    private void writeQueuedLazily() {
+        if (!lazyQueued) {
+            return;
+        }
+        lazyQueued = false;
+        if (outbound.isEmpty()) {
+            return;
+        }
+        if (writeLock.tryLock()) {
+            try {
+                // Deadline now: if the socket's buffer is full, flush hands the rest to the writer thread.
+                flush(System.nanoTime());
+            } finally {
+                writeLock.unlock();
+            }
+        } else {
+            wakeWriter();
         }
     }
 
@@ -260,9 +315,7 @@ final class ClientSocket {
             Packet p;
             while (true) {
                 if (!writeOut(deadlineNanos)) {
-                    if (writerWanted.compareAndSet(false, true)) {
-                        LockSupport.unpark(writer);
-                    }
+                    wakeWriter();
                     return false;
                 }
                 if ((p = outbound.poll()) == null) {
@@ -340,6 +393,13 @@ final class ClientSocket {
             if (h != null) {
                 h.unsent(p);
             }
+        }
+    }
+
+    /** The writer thread writes the queue now. */
+    private void wakeWriter() {
+        if (writerWanted.compareAndSet(false, true)) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -451,6 +511,7 @@ final class ClientSocket {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            writeQueuedLazily();
             try {
                 selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.SECONDS.toNanos(1)))));
                 selector.selectedKeys().clear();
@@ -469,6 +530,7 @@ final class ClientSocket {
      * {@link #STICKY_NANOS} (answers are outstanding), unless a waiting thread takes it first.
      */
     private void leave(boolean now, boolean soon) {
+        writeQueuedLazily();
         roleLock.lock();
         try {
             owner = null;
@@ -532,6 +594,7 @@ final class ClientSocket {
             try {
                 readAsReader();
             } finally {
+                writeQueuedLazily();
                 roleLock.lock();
                 try {
                     owner = null;
@@ -549,6 +612,7 @@ final class ClientSocket {
             if (callersWaiting > 0 || paused && !closeRequested) {
                 return;
             }
+            writeQueuedLazily();
             try {
                 selector.select();
                 selector.selectedKeys().clear();

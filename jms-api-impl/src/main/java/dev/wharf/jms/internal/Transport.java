@@ -256,6 +256,15 @@ public final class Transport {
     }
 
     /**
+     * Sends a frame that wants no answer and may go out a little later (within 100 ms), with the
+     * next frame written or before the thread that reads next waits for the socket, so that it
+     * wakes no thread of its own (an acknowledgement nobody waits for).
+     */
+    public void sendLazily(Frame frame) {
+        socket.writeLazily(new Packet(0, frame));
+    }
+
+    /**
      * Sends a large message: the LARGE_SEND frame, then the body read from {@code body} in chunks
      * of {@link #CHUNK_SIZE}, never more than {@link #WINDOW} chunks written and not yet on the
      * socket (the caller's thread waits for the socket: back-pressure), then BODY_END as a request.

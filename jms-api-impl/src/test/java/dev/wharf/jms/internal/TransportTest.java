@@ -13,6 +13,7 @@ import dev.wharf.protocol.FrameDecoder;
 import dev.wharf.protocol.FrameEncoder;
 import dev.wharf.protocol.Packet;
 import dev.wharf.protocol.WireDestination;
+import dev.wharf.protocol.frame.AckFrame;
 import dev.wharf.protocol.frame.AddressFlowFrame;
 import dev.wharf.protocol.frame.DeliverFrame;
 import dev.wharf.protocol.frame.ErrorFrame;
@@ -162,6 +163,46 @@ class TransportTest {
     }
 
     @Test
+    void framesSentLazilyGoOutThoughNothingIsWrittenAfterThem() throws Exception {
+        broker = new FakeBroker(p -> p.correlationId() == 0 ? null : List.of(new Packet(p.correlationId(), new OkFrame())));
+        transport = connect(new Events());
+        // Nobody has waited yet: the reader thread holds the role, so the writer thread writes it.
+        transport.sendLazily(new AckFrame(1, new long[] {1}, false));
+        broker.awaitRequests(1);
+        for (int i = 0; i < 5; i++) {
+            // Just after a call the role is free: whoever takes it next writes it before waiting.
+            transport.call(new PingFrame(), 5000, "PING");
+            transport.sendLazily(new AckFrame(1, new long[] {i + 2}, false));
+            broker.awaitRequests(2 * i + 3);
+        }
+        assertEquals(11, broker.received().size());
+    }
+
+    @Test
+    void aFrameSentLazilyGoesOutBeforeAnythingSentAfterIt() throws Exception {
+        broker = new FakeBroker(p -> p.correlationId() == 0 ? null : List.of(new Packet(p.correlationId(), new OkFrame())));
+        transport = connect(new Events());
+        for (int i = 0; i < 50; i++) {
+            transport.sendLazily(new AckFrame(1, new long[] {i}, false));
+            if (i % 2 == 0) {
+                transport.call(new PingFrame(), 5000, "PING");
+            } else {
+                transport.send(new AckFrame(1, new long[] {i}, true));
+            }
+        }
+        broker.awaitRequests(100);
+        List<Packet> got = broker.received();
+        for (int i = 0; i < 50; i++) {
+            AckFrame lazy = assertInstanceOf(AckFrame.class, got.get(2 * i).frame(), "frame " + 2 * i);
+            assertEquals(i, lazy.deliveryIds()[0]);
+            assertEquals(false, lazy.force());
+            Frame after = got.get(2 * i + 1).frame();
+            assertTrue(i % 2 == 0 ? after instanceof PingFrame : after instanceof AckFrame ack && ack.force(),
+                    "frame " + (2 * i + 1) + ": " + after);
+        }
+    }
+
+    @Test
     void aBrokerThatClosesTheConnectionFailsTheWaitingCallAndTellsTheListenerOnce() throws Exception {
         broker = new FakeBroker(p -> null);
         Events events = new Events();
@@ -285,6 +326,7 @@ class TransportTest {
         private final CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
         private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<Packet> received = java.util.Collections.synchronizedList(new ArrayList<>());
 
         FakeBroker(Function<Packet, List<Packet>> answers) throws IOException {
             this.server = ServerSocketChannel.open();
@@ -297,6 +339,13 @@ class TransportTest {
 
         int port() throws IOException {
             return ((InetSocketAddress) server.getLocalAddress()).getPort();
+        }
+
+        /** Every packet but pings nobody waits for, in the order they came. */
+        List<Packet> received() {
+            synchronized (received) {
+                return new ArrayList<>(received);
+            }
         }
 
         int pings() {
@@ -339,6 +388,7 @@ class TransportTest {
                             pings.incrementAndGet();
                             continue;
                         }
+                        received.add(p);
                         requests.incrementAndGet();
                         List<Packet> out = answers.apply(p);
                         if (out != null) {
