@@ -40,7 +40,7 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "Seconds of warm-up per workload (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--broker-warmup", defaultValue = "30",
+    @Option(names = "--broker-warmup", defaultValue = "60",
             description = "Seconds of unmeasured load on each broker after it starts, shared among the chosen workloads,"
                     + " so that its JIT has compiled the hot paths before anything is measured (default: ${DEFAULT-VALUE}).")
     int brokerWarmupSeconds;
