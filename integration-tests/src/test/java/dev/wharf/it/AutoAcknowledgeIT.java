@@ -68,6 +68,36 @@ class AutoAcknowledgeIT {
     }
 
     @Test
+    void theAcknowledgementOfAConsumerThatGoesIdleAfterReceivingReachesTheBroker() throws Exception {
+        // The ACK nobody waits for goes out lazily (with the next write, or before the next wait
+        // for the socket); a consumer that receives once and then does nothing at all must not
+        // leave it behind in the client.
+        try (ChildBroker broker = ChildBroker.start(data, ChildBroker.freePort());
+             Connection consumerConnection = new WharfConnectionFactory(broker.url() + "?blockOnAcknowledge=false").createConnection();
+             Connection other = new WharfConnectionFactory(broker.url()).createConnection()) {
+            consumerConnection.start();
+            Session s = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue q = s.createQueue("autoack.idle");
+            send(other, q, 1);
+            MessageConsumer consumer = s.createConsumer(q);
+            assertNotNull(consumer.receive(10_000));
+            // The consumer, its session and its connection stay open and untouched from here on.
+            Session look = other.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            boolean onQueue = true;
+            while (onQueue && System.nanoTime() < deadline) {
+                QueueBrowser browser = look.createBrowser(q);
+                onQueue = browser.getEnumeration().hasMoreElements();
+                browser.close();
+                if (onQueue) {
+                    Thread.sleep(50);
+                }
+            }
+            assertFalse(onQueue, "the broker never got the acknowledgement of the message the idle consumer received");
+        }
+    }
+
+    @Test
     void withBlockOnAcknowledgeNoReceivedMessageComesBackAfterAKill() throws Exception {
         int port = ChildBroker.freePort();
         ChildBroker broker = ChildBroker.start(data, port);
