@@ -195,10 +195,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     /**
      * Sends {@code frame} without asking for an answer, on the connection to the broker of failover
      * generation {@code generation} only. Returns false, sending nothing, when the connection in
-     * use is of another generation (a failover is under way or done). The frame may go out a
-     * little later ({@link Transport#sendLazily}), but before any frame sent after it.
+     * use is of another generation (a failover is under way or done). The frame goes out lazily
+     * ({@link Transport#sendLazily}): a little later, but before any frame sent after it.
      */
-    boolean sendOnGeneration(Frame frame, long generation) {
+    boolean sendLazilyOnGeneration(Frame frame, long generation) {
         Link l = link;
         if (l.generation() != generation) {
             return false;

@@ -601,7 +601,7 @@ public class JmsSession implements QueueSession, TopicSession {
             long seq = backgroundAckSeq + 1;
             if (seq % BACKGROUND_ACK_FENCE != 0) {
                 ackingInBackground.add(new BackgroundAck(d, seq));
-                if (connection.sendOnGeneration(ack, d.generation())) {
+                if (connection.sendLazilyOnGeneration(ack, d.generation())) {
                     backgroundAckSeq = seq;
                     return;
                 }
