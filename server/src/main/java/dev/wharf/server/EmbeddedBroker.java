@@ -10,6 +10,7 @@ import dev.wharf.server.internal.store.PageStore;
 import dev.wharf.server.internal.core.BrokerThread;
 import dev.wharf.server.internal.net.Acceptor;
 import dev.wharf.server.internal.security.UserStore;
+import dev.wharf.server.internal.security.UsersFileWatcher;
 import dev.wharf.server.internal.store.JournalFactory;
 import dev.wharf.server.internal.store.JournalStore;
 import java.nio.file.Path;
@@ -63,6 +64,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final long PAGE_FILE_SIZE = 64L << 20;
     private Acceptor acceptor;
     private volatile int boundPort = -1;
+    /** How often the users and roles files are checked for changes. */
+    private static final long USERS_CHECK_MILLIS = 2000;
+    private UsersFileWatcher usersWatcher;
 
     private EmbeddedBroker(BrokerConfig config, Journal customJournal) {
         this.config = config;
@@ -98,6 +102,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         state = State.STARTED;
         try {
+            // Taken before the files are read: a change after this is seen by the watcher.
+            java.util.List<Object> usersStamp = config.usersFile() == null ? null
+                    : UsersFileWatcher.stamp(config.usersFile(), config.security().rolesFile());
             UserStore users = loadUsers();
             boolean backup = config.role() == BrokerConfig.Role.BACKUP;
             if (backup) {
@@ -149,6 +156,19 @@ public final class EmbeddedBroker implements AutoCloseable {
                 broker.startSlowConsumerCheck();
             });
             boundPort = acceptor.start(config.host(), config.port(), config.maxFrameSize(), broker, thread);
+            if (users != null) {
+                Broker b = broker;
+                BrokerThread t = thread;
+                usersWatcher = new UsersFileWatcher(config.brokerName(), config.usersFile(), config.security().rolesFile(),
+                        usersStamp, next -> t.execute(() -> {
+                            int closed = b.replaceUsers(next);
+                            if (closed > 0) {
+                                LOG.warn("Wharf broker {} closed {} connection(s) whose user was removed from the users file"
+                                        + " or has a new password", config.brokerName(), closed);
+                            }
+                        }));
+                usersWatcher.start(USERS_CHECK_MILLIS);
+            }
             LOG.info("Wharf broker {} listening on {}:{} (data: {}, store: {}, authentication: {}, transport: {},"
                     + " global.max.size: {})", config.brokerName(), config.host(), boundPort,
                     config.dataDirectory().toAbsolutePath(), config.storeDescription(),
@@ -479,6 +499,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private void shutdown() {
+        if (usersWatcher != null) {
+            usersWatcher.close();
+            usersWatcher = null;
+        }
         if (acceptor != null) {
             if (broker != null && thread != null) {
                 try {

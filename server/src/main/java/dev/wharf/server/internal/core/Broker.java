@@ -38,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * complete on the journal thread and hop back, except the plain OK of a stored send or
  * acknowledgement, which the journal thread writes itself. One thread
  * mutating queue state one task at a time is the simplest correct ordering; no locks, so no
- * deadlock. Only {@link #connectionCounter} is touched from other threads.
+ * deadlock. Only {@link #connectionCounter} is touched from other threads, and {@link #users} read.
  */
 public final class Broker {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerSettings settings;
     private final JournalStore store;
-    private final UserStore users;
+    /** Replaced on the broker thread when the users file changes; read by password checks off it. */
+    private volatile UserStore users;
     private final Clock clock;
     private final Scheduler scheduler;
     private final QueueContext queueContext;
@@ -131,6 +132,29 @@ public final class Broker {
     /** Null when authentication is off. */
     public UserStore users() {
         return users;
+    }
+
+    /**
+     * The users file was read again: logins are checked against {@code next} from now on. A
+     * connection whose user is no longer in it, or whose password changed, is closed with a
+     * security error; the others have their user's new roles from their next operation on.
+     * Authentication cannot be turned on or off this way.
+     *
+     * @return how many connections were closed
+     */
+    public int replaceUsers(UserStore next) {
+        UserStore before = users;
+        if (before == null) {
+            throw new IllegalStateException("authentication is off: there are no users to replace");
+        }
+        users = next;
+        int closed = 0;
+        for (BrokerConnection c : List.copyOf(connections)) {
+            if (c.usersReplaced(before, next)) {
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /** A new broker-unique connection id. Thread-safe. */

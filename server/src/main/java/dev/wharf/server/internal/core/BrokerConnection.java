@@ -33,6 +33,7 @@ import dev.wharf.protocol.frame.FlowFrame;
 import dev.wharf.protocol.frame.LargeDeliverFrame;
 import dev.wharf.protocol.frame.LargeSendFrame;
 import dev.wharf.server.SecuritySettings.Permission;
+import dev.wharf.server.internal.security.UserStore;
 import dev.wharf.protocol.frame.OkFrame;
 import dev.wharf.protocol.frame.PingFrame;
 import dev.wharf.protocol.frame.PongFrame;
@@ -236,12 +237,15 @@ public final class BrokerConnection implements DeliveryTarget {
             return;
         }
         // PBKDF2 is slow on purpose: check the password off the broker thread, then come back.
-        CompletableFuture.supplyAsync(() -> broker.users().authenticate(f.username(), f.password()))
+        UserStore checkedBy = broker.users();
+        CompletableFuture.supplyAsync(() -> checkedBy.authenticate(f.username(), f.password()))
                 .whenCompleteAsync((ok, e) -> {
                     if (e != null) {
                         LOG.error("Connection {}: authentication failed with an error", connectionId, e);
                     }
-                    finishConnect(corr, f, e == null && ok);
+                    // The users file may have been read again meanwhile: the user must still be there, unchanged.
+                    UserStore now = broker.users();
+                    finishConnect(corr, f, e == null && ok && (now == checkedBy || checkedBy.sameCredentials(f.username(), now)));
                 }, executor);
     }
 
@@ -993,6 +997,30 @@ public final class BrokerConnection implements DeliveryTarget {
             c.slow(slowNow);
         }
         return newlySlow;
+    }
+
+    /**
+     * The users file was read again (see {@link Broker#replaceUsers}): closes this connection if
+     * its user is gone from {@code next} or has another password, else takes the user's new roles.
+     *
+     * @return true if this closed the connection
+     */
+    boolean usersReplaced(UserStore before, UserStore next) {
+        if (closed || !connected) {
+            return false;
+        }
+        if (before.sameCredentials(username, next)) {
+            roles = next.roles(username);
+            allowedSend = null;
+            return false;
+        }
+        String why = "user '" + username + "' " + (next.hasUser(username)
+                ? "has a new password in the broker's users file" : "was removed from the broker's users file")
+                + ", so the broker closed this connection; connect again with valid credentials";
+        LOG.info("Connection {} from {}: closed: {}", connectionId, sink.remoteAddress(), why);
+        sink.send(new Packet(0, new ErrorFrame(ErrorCode.SECURITY, why)));
+        closeTransport();
+        return true;
     }
 
     /** Closes the connection from the broker side (shutdown). */

@@ -111,6 +111,8 @@ public final class UserStore {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read " + what + " file " + file + ": there is no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + what + " file " + file + ": " + e.getMessage());
         }
@@ -120,6 +122,20 @@ public final class UserStore {
     /** The roles of {@code user} (none for an unknown user or null). */
     public Set<String> roles(String user) {
         return user == null ? Set.of() : roles.getOrDefault(user, Set.of());
+    }
+
+    /**
+     * True if {@code user} is in both stores with the same password hash: a connection this
+     * store let in may stay after {@code next} replaced it.
+     */
+    public boolean sameCredentials(String user, UserStore next) {
+        String hash = user == null ? null : hashes.get(user);
+        return hash != null && hash.equals(next.hashes.get(user));
+    }
+
+    /** True if the users file has {@code user}. */
+    public boolean hasUser(String user) {
+        return user != null && hashes.containsKey(user);
     }
 
     /** Number of users. */
