@@ -2,6 +2,7 @@ package dev.wharf.jms;
 
 import dev.wharf.jms.internal.ConnectionLostException;
 import dev.wharf.jms.internal.Transport;
+import dev.wharf.protocol.ErrorCode;
 import dev.wharf.protocol.Frame;
 import dev.wharf.protocol.ProtocolVersion;
 import dev.wharf.protocol.WireDestination;
@@ -22,6 +23,7 @@ import jakarta.jms.ExceptionListener;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueSession;
@@ -64,6 +66,8 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     /** Completes when the next link is published, or fails when reconnecting gives up. Guarded by linkLock. */
     private CompletableFuture<Void> nextLink = new CompletableFuture<>();
     private volatile boolean reconnecting;
+    /** The broker closed the connection for its credentials (a user removed or given a new password): no failover. */
+    private volatile boolean refusedCredentials;
     /**
      * Held while the set of sessions, producers, consumers and temporary destinations changes
      * together with the request that tells the broker, and while a failover re-creates them at
@@ -789,6 +793,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         @Override
         public void onUnsolicitedError(ErrorFrame error) {
             LOG.warn("broker {} reported: {} {}", of.transport().address(), error.code(), error.message());
+            if (error.code() == ErrorCode.SECURITY) {
+                refusedCredentials = true;
+            }
             notifyListener(JmsExceptionSupport.fromError(error));
         }
 
@@ -832,7 +839,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (closed.get()) {
             return;
         }
-        if (!failoverEnabled()) {
+        if (!failoverEnabled() || refusedCredentials) {
             giveUp(cause);
             return;
         }
@@ -924,9 +931,13 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                     if (t != null) {
                         t.close();
                     }
+                    if (last instanceof JMSSecurityException) {
+                        // The credentials will not get better by trying again.
+                        break;
+                    }
                 }
             }
-            if (closed.get() || System.nanoTime() - deadline > 0) {
+            if (closed.get() || System.nanoTime() - deadline > 0 || last instanceof JMSSecurityException) {
                 break;
             }
             try {
@@ -940,7 +951,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (closed.get()) {
             return;
         }
-        JMSException gaveUp = new JMSException("lost the connection to " + lost.transport().address() + " and could not"
+        JMSException gaveUp = last instanceof JMSSecurityException
+                ? new JMSSecurityException("lost the connection to " + lost.transport().address() + ", and "
+                        + "reconnecting was refused: " + last.getMessage(), last.getErrorCode())
+                : new JMSException("lost the connection to " + lost.transport().address() + " and could not"
                 + " reconnect to any of " + settings.addresses() + " within " + r.timeout() + " ms"
                 + (r.attempts() > 0 ? " or " + r.attempts() + " attempts" : "") + ": " + last.getMessage());
         gaveUp.setLinkedException(last);
