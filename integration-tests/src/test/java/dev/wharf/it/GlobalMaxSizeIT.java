@@ -34,7 +34,8 @@ class GlobalMaxSizeIT extends ConfiguredBrokerTestSupport {
     EmbeddedBroker.Builder configure(EmbeddedBroker.Builder b) {
         return b.globalMaxSize(LIMIT)
                 .addressSettings("fail.#", AddressSettings.UNSET.withFullPolicy(AddressSettings.FullPolicy.FAIL))
-                .addressSettings("block.#", AddressSettings.UNSET.withFullPolicy(AddressSettings.FullPolicy.BLOCK));
+                .addressSettings("block.#", AddressSettings.UNSET.withFullPolicy(AddressSettings.FullPolicy.BLOCK))
+                .addressSettings("capped.#", AddressSettings.UNSET.withBlockTimeoutMillis(300));
     }
 
     private static BytesMessage message(Session s, int i) throws Exception {
@@ -87,6 +88,79 @@ class GlobalMaxSizeIT extends ConfiguredBrokerTestSupport {
         drain(s, fail, 1);
     }
 
+    /**
+     * Sends to {@code capped.a} (PAGE, held sends fail after 300 ms) until paging is full and a
+     * send fails; returns how many went.
+     */
+    private int fillPaging(Session s, Queue capped) throws Exception {
+        MessageProducer p = s.createProducer(capped);
+        for (int i = 0; i < 10_000; i++) {
+            try {
+                p.send(message(s, i));
+            } catch (ResourceAllocationException e) {
+                assertTrue(e.getMessage().contains("paged messages fill the heap set aside for them"), e.getMessage());
+                assertTrue(e.getMessage().contains("twice global.max.size " + LIMIT), e.getMessage());
+                p.close();
+                return i;
+            }
+        }
+        throw new AssertionError("10 000 sends to a PAGE address went through: paging never filled (the broker holds "
+                + broker.messageBytes() + " bytes, global.max.size " + LIMIT + ")");
+    }
+
+    /** Sends {@code total} messages to {@code q} on a connection and thread of their own, counting them in {@code sent}. */
+    private CompletableFuture<Void> produce(Queue q, int total, AtomicInteger sent) {
+        return CompletableFuture.runAsync(() -> {
+            try (Connection pc = factory.createConnection()) {
+                Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = ps.createProducer(q);
+                for (int i = 0; i < total; i++) {
+                    p.send(message(ps, i));
+                    sent.incrementAndGet();
+                }
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+    }
+
+    @Test
+    void pagingHoldsSendsOnceThePagedHeadersFillAnotherGlobalMaxSizeAndTakesThemWhenDrained() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue capped = s.createQueue("capped.a");
+        int sent = fillPaging(s, capped);
+        // Every message past global.max.size was paged; paging held sends only at twice the limit.
+        assertTrue(sent > LIMIT / BODY, "only " + sent + " messages went before paging was full");
+        assertTrue(broker.pagingStats().bodies() >= sent - LIMIT / BODY, broker.pagingStats().bodies() + " of " + sent
+                + " messages paged");
+        assertTrue(broker.messageBytes() >= 2 * LIMIT, "held at " + broker.messageBytes() + " bytes");
+        assertTrue(broker.messageBytes() < 2 * LIMIT + 2 * BODY, "went on to " + broker.messageBytes() + " bytes");
+
+        drain(s, capped, sent);
+        MessageProducer p = s.createProducer(capped);
+        p.send(message(s, 0));
+        drain(s, capped, 1);
+    }
+
+    @Test
+    void aProducerHeldByFullPagingGoesOnWhenAnotherAddressIsDrained() throws Exception {
+        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue capped = s.createQueue("capped.a");
+        Queue paged = s.createQueue("paged.b");
+        int filled = fillPaging(s, capped);
+
+        int total = 5;
+        AtomicInteger sent = new AtomicInteger();
+        CompletableFuture<Void> producer = produce(paged, total, sent);
+        Thread.sleep(1_000);
+        assertEquals(0, sent.get(), "a send to a PAGE address went through while paging was full");
+
+        drain(s, capped, filled);
+        producer.get(15, TimeUnit.SECONDS);
+        assertEquals(total, sent.get());
+        drain(s, paged, total);
+    }
+
     @Test
     void aProducerHeldByTheGlobalLimitGoesOnWhenAnotherAddressIsDrained() throws Exception {
         Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -96,18 +170,7 @@ class GlobalMaxSizeIT extends ConfiguredBrokerTestSupport {
 
         int total = 5;
         AtomicInteger sent = new AtomicInteger();
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-            try (Connection pc = factory.createConnection()) {
-                Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer p = ps.createProducer(blocked);
-                for (int i = 0; i < total; i++) {
-                    p.send(message(ps, i));
-                    sent.incrementAndGet();
-                }
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        });
+        CompletableFuture<Void> producer = produce(blocked, total, sent);
         Thread.sleep(1_000);
         assertEquals(0, sent.get(), "a send to a BLOCK address went through while the broker was full");
 

@@ -43,12 +43,41 @@ class SmallMessageHeapIT {
 
     @Test
     void backlogOfTinyMessagesIsRefusedBeforeItFillsTheHeap() throws Exception {
-        Path config = dir.resolve("wharf.properties");
         // No limit of its own: global.max.size, by default a quarter of the heap, makes it full.
-        Files.write(config, List.of("address.tiny.#.address-full-policy = FAIL"));
+        Flooded f = flood("address.tiny.#.address-full-policy = FAIL", "");
+        // A 10-byte message costs the heap several hundred bytes: 16 MiB hold some tens of thousands.
+        assertTrue(f.accepted() < 60_000, f.accepted() + " ten-byte messages fit a 16 MiB limit");
+        assertTrue(f.accepted() > 5_000, "only " + f.accepted() + " ten-byte messages fit a 16 MiB limit");
+    }
+
+    @Test
+    void pagedBacklogOfTinyMessagesHoldsProducersBeforeItFillsTheHeap() throws Exception {
+        // PAGE, the default: the bodies go to disk but each message's headers stay in memory, so
+        // paging holds sends once they fill another global.max.size; this address fails them after 500 ms.
+        // The client holds further sends while the broker says the address is full: for 3 s here.
+        Flooded f = flood("address.tiny.#.block-timeout-ms = 500", "?requestTimeout=3000");
+        assertTrue(f.refused().getMessage().contains("paged messages fill the heap set aside for them"),
+                f.refused().getMessage());
+        // Twice the 16 MiB limit, less what paging saves of 10-byte bodies.
+        assertTrue(f.accepted() < 120_000, f.accepted() + " ten-byte messages fit twice a 16 MiB limit");
+        assertTrue(f.accepted() > 10_000, "only " + f.accepted() + " ten-byte messages fit twice a 16 MiB limit");
+    }
+
+    /** What a flood of ten-byte messages to {@code tiny.events} left: how many the broker took, and its refusal. */
+    private record Flooded(int accepted, Exception refused) {
+    }
+
+    /**
+     * Sends ten-byte messages to {@code tiny.events} of a broker with a {@link #HEAP} heap and
+     * {@code setting} until one is refused, then receives every one it took and checks that the
+     * broker did not run out of memory. {@code options}: the connection URL's query.
+     */
+    private Flooded flood(String setting, String options) throws Exception {
+        Path config = dir.resolve("wharf.properties");
+        Files.write(config, List.of(setting));
         try (ChildBroker broker = ChildBroker.start(dir.resolve("data"), ChildBroker.freePort(), HEAP,
                 "--config", config.toString());
-             Connection c = new WharfConnectionFactory(broker.url()).createConnection()) {
+             Connection c = new WharfConnectionFactory(broker.url() + options).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue q = s.createQueue("tiny.events");
             MessageProducer p = s.createProducer(q);
@@ -74,19 +103,24 @@ class SmallMessageHeapIT {
                         + accepted.get() + " sends:\n" + broker.output());
                 BytesMessage m = s.createBytesMessage();
                 m.writeBytes(new byte[] {(byte) sent, 1, 2, 3, 4, 5, 6, 7, 8, 9});
-                p.send(m, listener);
+                try {
+                    p.send(m, listener);
+                } catch (ResourceAllocationException e) {
+                    // Held by the client: the broker said the address is full, and it stayed so.
+                    inFlight.release();
+                    refused.compareAndSet(null, e);
+                    break;
+                }
                 sent++;
             }
             assertTrue(inFlight.tryAcquire(1000, 30, TimeUnit.SECONDS), "sends unanswered:\n" + broker.output());
             assertNotNull(refused.get(), "all " + sent + " ten-byte messages were taken by a broker with a "
                     + HEAP + " heap (a quarter of it is the limit)");
             assertInstanceOf(ResourceAllocationException.class, refused.get());
-            // A 10-byte message costs the heap several hundred bytes: 16 MiB hold some tens of thousands.
-            assertTrue(accepted.get() < 60_000, accepted.get() + " ten-byte messages fit a 16 MiB limit");
-            assertTrue(accepted.get() > 5_000, "only " + accepted.get() + " ten-byte messages fit a 16 MiB limit");
 
             c.start();
-            MessageConsumer consumer = s.createConsumer(q);
+            // Lazy acknowledgements: one forced round trip per message would make this take a minute.
+            MessageConsumer consumer = c.createSession(false, Session.DUPS_OK_ACKNOWLEDGE).createConsumer(q);
             for (int i = 0; i < accepted.get(); i++) {
                 BytesMessage m = (BytesMessage) consumer.receive(10_000);
                 assertNotNull(m, "message " + i + " of " + accepted.get() + " did not arrive");
@@ -94,6 +128,7 @@ class SmallMessageHeapIT {
             }
             assertNull(consumer.receive(200), "more arrived than were accepted");
             assertFalse(broker.output().contains("OutOfMemoryError"), broker.output());
+            return new Flooded(accepted.get(), refused.get());
         }
     }
 }

@@ -436,7 +436,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
                     throw new jakarta.jms.ResourceAllocationException("address " + dev.wharf.protocol.WharfProperties.describe(address)
                             + " is full and stayed full for "
                             + requestTimeout() + " ms: the broker holds producers until its consumers make room"
-                            + " (max-size-bytes). The message was not sent; retry later");
+                            + " (its max-size-bytes, or the broker's global.max.size). The message was not sent; retry later");
                 }
                 // The broker's word that the address has room again must be read promptly.
                 receiversWaiting.incrementAndGet();

@@ -27,7 +27,9 @@ import java.util.Objects;
  *                                                   global.max.size still makes it full)
  * address-full-policy                PAGE           what a full address does (over its own limit or
  *                                                   the global one): PAGE: new messages' bodies go to page files
- *                                                   on disk until delivered; BLOCK: producers wait;
+ *                                                   on disk until delivered, and producers wait once
+ *                                                   all addresses hold twice global.max.size (paging
+ *                                                   full: the headers stay in memory); BLOCK: producers wait;
  *                                                   FAIL: sends fail with ResourceAllocationException;
  *                                                   DROP: new messages are dropped (and counted)
  * block-timeout-ms                   20000          how long the broker holds a send to a blocked
@@ -59,7 +61,11 @@ public record AddressSettings(Integer maxDeliveryAttempts, Long redeliveryDelayM
 
     /** What happens to a send to an address over its {@code max-size-bytes}. */
     public enum FullPolicy {
-        /** New messages keep only their headers in memory; their bodies go to page files until delivered. */
+        /**
+         * New messages keep only their headers in memory; their bodies go to page files until
+         * delivered. Once all addresses together hold twice {@code global.max.size} (the headers
+         * of paged messages filled another one), sends are held as under {@link #BLOCK}.
+         */
         PAGE,
         /** The producer waits until consumers make room (up to the block timeout). */
         BLOCK,

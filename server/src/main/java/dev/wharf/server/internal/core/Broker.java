@@ -74,6 +74,11 @@ public final class Broker {
      */
     private final Set<AddressUsage> waiting = new LinkedHashSet<>();
     private boolean drainAllScheduled;
+    /** What {@link #pagingFull} last found, to log when it changes. */
+    private boolean pagingWasFull;
+    /** When paging full was last warned of, and whether that warning still waits for its all-clear. */
+    private long pagingFullWarnedAt = Long.MIN_VALUE / 2;
+    private boolean pagingFullWarned;
     private long droppedWhileFull;
     private long slowConsumers;
 
@@ -1110,6 +1115,44 @@ public final class Broker {
         return g >= 0 && totalUsage.bytes() >= g;
     }
 
+    /**
+     * Whether paging is full: the headers of paged messages stay in memory, so under PAGE a
+     * backlog that grows without end would still fill the heap. Once all addresses together hold
+     * twice {@code global.max.size} (the paged messages' headers filled another one), sends to
+     * PAGE addresses are held as under BLOCK until consumers make room. Never with
+     * {@code global.max.size} -1.
+     */
+    private boolean pagingFull() {
+        long g = settings.globalMaxSize();
+        boolean full = g >= 0 && totalUsage.bytes() >= 2 * g;
+        if (full != pagingWasFull) {
+            pagingWasFull = full;
+            // At the edge it may change with every send and acknowledgement: at most one warning a minute.
+            long now = clock.millis();
+            if (full && now - pagingFullWarnedAt >= 60_000) {
+                pagingFullWarnedAt = now;
+                pagingFullWarned = true;
+                LOG.warn("Wharf broker {}: paged messages fill the heap set aside for them ({} bytes held by all addresses,"
+                        + " headers of {} paged messages included; twice global.max.size {}): sends to PAGE addresses are held"
+                        + " until consumers make room", settings.brokerName(), totalUsage.bytes(), pagingStats()[0], g);
+            } else if (!full && pagingFullWarned) {
+                pagingFullWarned = false;
+                LOG.info("Wharf broker {}: consumers made room; sends to PAGE addresses go again", settings.brokerName());
+            }
+        }
+        return full;
+    }
+
+    /** Whether {@code u}'s held sends may go: its address has room by its own policy and limits. */
+    private boolean hasRoom(AddressUsage u) {
+        AddressSettings s = settings.addressSettings().resolve(u.address().name());
+        if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null) {
+            return !pagingFull();
+        }
+        long limit = s.memoryLimit();
+        return (limit < 0 || u.bytes() < limit) && !globallyFull();
+    }
+
     /** Message bytes all addresses hold now (each message once). */
     public long totalBytes() {
         return totalUsage.bytes();
@@ -1186,8 +1229,16 @@ public final class Broker {
         boolean addressFull = limit >= 0 && existing != null && existing.bytes() >= limit;
         boolean globalFull = globallyFull();
         boolean holding = existing != null && !existing.held().isEmpty();
-        if ((!addressFull && !globalFull && !holding)
-                || (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null)) {
+        if (s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null) {
+            if (!holding && !pagingFull()) {
+                return null;
+            }
+            return new Full(usage(d), "the broker's paged messages fill the heap set aside for them ("
+                    + totalUsage.bytes() + " message bytes held by all addresses, the headers of paged messages included;"
+                    + " twice global.max.size " + settings.globalMaxSize() + ")",
+                    " Consumers are not keeping up: retry later, or raise global.max.size (and the broker's heap)");
+        }
+        if (!addressFull && !globalFull && !holding) {
             return null;
         }
         AddressUsage u = usage(d);
@@ -1260,13 +1311,15 @@ public final class Broker {
                 toAddress += m.stagedBytes();
             }
         }
-        long limit = s.memoryLimit();
-        long global = settings.globalMaxSize();
+        boolean paging = s.fullPolicy() == AddressSettings.FullPolicy.PAGE && pages != null;
+        // Under PAGE the address's own limit only pages; what holds a PAGE send is paging full (twice global.max.size).
+        long limit = paging ? -1 : s.memoryLimit();
+        long global = paging && settings.globalMaxSize() >= 0 ? 2 * settings.globalMaxSize() : settings.globalMaxSize();
         String what;
         if (limit >= 0 && toAddress >= limit) {
             what = "address " + WharfProperties.describe(d) + " (" + toAddress + " bytes, max-size-bytes " + limit + ")";
         } else if (global >= 0 && toAll >= global) {
-            what = "the broker (" + toAll + " bytes, global.max.size " + global + ")";
+            what = "the broker (" + toAll + " bytes, " + (paging ? "twice global.max.size " + global / 2 : "global.max.size " + global) + ")";
         } else {
             return null;
         }
@@ -1326,7 +1379,7 @@ public final class Broker {
                 usage.remove(u.address());
             }
         }
-        if (!waiting.isEmpty() && !drainAllScheduled && !globallyFull()) {
+        if (!waiting.isEmpty() && !drainAllScheduled && (!globallyFull() || pages != null && !pagingFull() && pagingHeld())) {
             drainAllScheduled = true;
             scheduler.schedule(0, () -> {
                 drainAllScheduled = false;
@@ -1337,15 +1390,24 @@ public final class Broker {
         }
     }
 
+    /** Whether some address waiting for room is a PAGE address (held because paging is full). */
+    private boolean pagingHeld() {
+        for (AddressUsage w : waiting) {
+            if (settings.addressSettings().resolve(w.address().name()).fullPolicy() == AddressSettings.FullPolicy.PAGE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void drain(AddressUsage u) {
         u.drainScheduled(false);
-        long limit = settings.addressSettings().resolve(u.address().name()).memoryLimit();
-        while (!u.held().isEmpty() && (limit < 0 || u.bytes() < limit) && !globallyFull()) {
+        while (!u.held().isEmpty() && hasRoom(u)) {
             AddressUsage.Held h = u.held().poll();
             h.timeout().cancel();
             h.connection().sendHeld(h.correlationId(), h.message());
         }
-        if (u.held().isEmpty() && (limit < 0 || u.bytes() < limit) && !globallyFull()) {
+        if (u.held().isEmpty() && hasRoom(u)) {
             for (BrokerConnection c : u.blockedConnections()) {
                 c.addressFlow(u.address(), false);
             }
