@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,8 @@ class UsersReloadIT {
     }
 
     /** An open, started connection and what its ExceptionListener was told. */
-    private record Watched(Connection connection, CompletableFuture<JMSException> told) implements AutoCloseable {
+    private record Watched(Connection connection, CompletableFuture<JMSException> told, AtomicInteger calls)
+            implements AutoCloseable {
         @Override
         public void close() throws JMSException {
             connection.close();
@@ -76,9 +78,13 @@ class UsersReloadIT {
     private static Watched connect(WharfConnectionFactory f, String user) throws JMSException {
         Connection c = f.createConnection(user, "pw");
         CompletableFuture<JMSException> told = new CompletableFuture<>();
-        c.setExceptionListener(told::complete);
+        AtomicInteger calls = new AtomicInteger();
+        c.setExceptionListener(e -> {
+            calls.incrementAndGet();
+            told.complete(e);
+        });
         c.start();
-        return new Watched(c, told);
+        return new Watched(c, told, calls);
     }
 
     /** A factory whose connections fail over: they try again for a minute after losing the broker. */
@@ -129,6 +135,8 @@ class UsersReloadIT {
             assertThrows(JMSException.class, () -> bob.connection().createSession(false, Session.AUTO_ACKNOWLEDGE),
                     "bob's connection still works");
             assertThrows(JMSSecurityException.class, () -> cf.createConnection("bob", "pw"));
+            Thread.sleep(300); // for a second call, had there been one
+            assertEquals(1, bob.calls().get(), "the ExceptionListener heard of one closed connection more than once");
 
             producer.send(aliceSession.createTextMessage("alice is still here"));
             assertEquals(1, broker.queueStats("orders.eu").waiting());

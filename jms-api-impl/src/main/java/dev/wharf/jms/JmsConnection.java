@@ -839,7 +839,12 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (closed.get()) {
             return;
         }
-        if (!failoverEnabled() || refusedCredentials) {
+        if (refusedCredentials) {
+            // The ExceptionListener heard why already: the broker's JMSSecurityException.
+            giveUp(cause, false);
+            return;
+        }
+        if (!failoverEnabled()) {
             giveUp(cause);
             return;
         }
@@ -857,6 +862,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
 
     /** The connection is lost for good: consumers stop waiting and the ExceptionListener hears of it. */
     private void giveUp(JMSException cause) {
+        giveUp(cause, true);
+    }
+
+    /** As {@link #giveUp(JMSException)}, telling the ExceptionListener only if {@code tell}. */
+    private void giveUp(JMSException cause, boolean tell) {
         CompletableFuture<Void> waiting;
         synchronized (linkLock) {
             failed = true;
@@ -868,7 +878,9 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         for (JmsMessageConsumer c : consumers.values()) {
             c.onConnectionLost();
         }
-        notifyListener(cause);
+        if (tell) {
+            notifyListener(cause);
+        }
     }
 
     /**
