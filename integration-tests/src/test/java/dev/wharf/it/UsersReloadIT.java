@@ -165,6 +165,8 @@ class UsersReloadIT {
             }
             // Well before the 60 s of reconnectTimeout: trying again with the old password would not help.
             assertTrue(System.nanoTime() < deadline, "the send waited for a reconnect that could not succeed");
+            JMSException next = assertThrows(JMSException.class, () -> producer.send(s.createTextMessage("after")));
+            assertTrue(next.getMessage().contains("user 'bob' was removed"), next.getMessage());
             JMSException told = bob.told().get(10, TimeUnit.SECONDS);
             assertInstanceOf(JMSSecurityException.class, told);
             assertTrue(told.getMessage().contains("user 'bob' was removed"), told.getMessage());

@@ -66,8 +66,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     /** Completes when the next link is published, or fails when reconnecting gives up. Guarded by linkLock. */
     private CompletableFuture<Void> nextLink = new CompletableFuture<>();
     private volatile boolean reconnecting;
-    /** The broker closed the connection for its credentials (a user removed or given a new password): no failover. */
-    private volatile boolean refusedCredentials;
+    /** Why the broker closed the connection for its credentials (a user removed or given a new password): no failover. */
+    private volatile JMSException refusedCredentials;
+    /** Why the connection was given up for good (see {@link #giveUp}), or null. */
+    private volatile JMSException lostBecause;
     /**
      * Held while the set of sessions, producers, consumers and temporary destinations changes
      * together with the request that tells the broker, and while a failover re-creates them at
@@ -508,7 +510,14 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
             throw new IllegalStateException("The connection is closed");
         }
         if (failed) {
-            throw new IllegalStateException("The connection to " + link.transport().address() + " is lost");
+            JMSException why = lostBecause;
+            IllegalStateException e = new IllegalStateException("The connection to " + link.transport().address() + " is lost"
+                    + (why == null || why.getMessage() == null ? "" : ": " + why.getMessage()));
+            if (why != null) {
+                e.setLinkedException(why);
+                e.initCause(why);
+            }
+            throw e;
         }
     }
 
@@ -793,10 +802,11 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         @Override
         public void onUnsolicitedError(ErrorFrame error) {
             LOG.warn("broker {} reported: {} {}", of.transport().address(), error.code(), error.message());
+            JMSException e = JmsExceptionSupport.fromError(error);
             if (error.code() == ErrorCode.SECURITY) {
-                refusedCredentials = true;
+                refusedCredentials = e;
             }
-            notifyListener(JmsExceptionSupport.fromError(error));
+            notifyListener(e);
         }
 
         @Override
@@ -839,9 +849,10 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
         if (closed.get()) {
             return;
         }
-        if (refusedCredentials) {
+        JMSException refused = refusedCredentials;
+        if (refused != null) {
             // The ExceptionListener heard why already: the broker's JMSSecurityException.
-            giveUp(cause, false);
+            giveUp(refused, false);
             return;
         }
         if (!failoverEnabled()) {
@@ -869,6 +880,7 @@ public class JmsConnection implements QueueConnection, TopicConnection, JmsTempo
     private void giveUp(JMSException cause, boolean tell) {
         CompletableFuture<Void> waiting;
         synchronized (linkLock) {
+            lostBecause = cause;
             failed = true;
             reconnecting = false;
             waiting = nextLink;
