@@ -1319,7 +1319,7 @@ public final class Broker {
         if (limit >= 0 && toAddress >= limit) {
             what = "address " + WharfProperties.describe(d) + " (" + toAddress + " bytes, max-size-bytes " + limit + ")";
         } else if (global >= 0 && toAll >= global) {
-            what = "the broker (" + toAll + " bytes, " + (paging ? "twice global.max.size " + global / 2 : "global.max.size " + global) + ")";
+            what = "the broker (" + toAll + " bytes, " + (paging ? "twice global.max.size " + settings.globalMaxSize() : "global.max.size " + global) + ")";
         } else {
             return null;
         }
